@@ -1,0 +1,67 @@
+"""Who sees which communes, and who may change them: the one place that decides it.
+
+Out of a user's scope → 404 (the record does not exist for them); in scope but read-only → 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from communes.models import Commune, Profile, Role
+
+EDITORS_OF_COMMUNES = {Role.DEPARTMENT_ADMIN, Role.DEPARTMENT_OFFICER}
+
+
+def profile_of(user) -> Profile | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        return None
+
+
+def sees_all_communes(user) -> bool:
+    profile = profile_of(user)
+    if user.is_superuser:
+        return True
+    return bool(profile) and (profile.role == Role.DEPARTMENT_ADMIN or profile.all_communes)
+
+
+def commune_ids_for(user) -> set[int] | None:
+    """Ids of the communes the user works on, with their predecessors (their history); None means all."""
+    if sees_all_communes(user):
+        return None
+    profile = profile_of(user)
+    if profile is None:
+        return set()
+    scope = Q(pk__in=profile.communes.values("pk"))
+    if profile.role == Role.DISTRICT_OFFICER and profile.district_id:
+        scope |= Q(district_id=profile.district_id)
+    ids = set(Commune.objects.filter(scope).values_list("pk", flat=True))
+    frontier = ids
+    while frontier:
+        older = set(Commune.successors.through.objects.filter(to_commune_id__in=frontier).values_list(
+            "from_commune_id", flat=True
+        ))
+        frontier = older - ids
+        ids |= frontier
+    return ids
+
+
+def communes_for(user):
+    ids = commune_ids_for(user)
+    communes = Commune.objects.all()
+    return communes if ids is None else communes.filter(pk__in=ids)
+
+
+def can_edit_communes(user) -> bool:
+    profile = profile_of(user)
+    return user.is_superuser or (profile is not None and profile.role in EDITORS_OF_COMMUNES)
+
+
+def get_commune_for(user, pk, *, write: bool = False) -> Commune:
+    commune = get_object_or_404(communes_for(user).select_related("province", "district"), pk=pk)
+    if write and not can_edit_communes(user):
+        raise PermissionDenied
+    return commune
