@@ -41,9 +41,11 @@ def commune_ids_for(user) -> set[int] | None:
     ids = set(Commune.objects.filter(scope).values_list("pk", flat=True))
     frontier = ids
     while frontier:
-        older = set(Commune.successors.through.objects.filter(to_commune_id__in=frontier).values_list(
-            "from_commune_id", flat=True
-        ))
+        older = set(
+            Commune.successors.through.objects.filter(to_commune_id__in=frontier).values_list(
+                "from_commune_id", flat=True
+            )
+        )
         frontier = older - ids
         ids |= frontier
     return ids

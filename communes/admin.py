@@ -50,7 +50,14 @@ class CommuneAdmin(UnitAdmin):
         "ethnic_minority_area",
         "dissolved_on",
     ]
-    list_filter = ["province", "district", "kind", "extremely_disadvantaged", "ethnic_minority_area", "dissolved_on"]
+    list_filter = [
+        "province",
+        "district",
+        "kind",
+        "extremely_disadvantaged",
+        "ethnic_minority_area",
+        "dissolved_on",
+    ]
     list_select_related = ["province", "district"]
     autocomplete_fields = ["province", "district", "successors"]
     filter_horizontal = []

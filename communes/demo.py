@@ -21,10 +21,18 @@ MUONG_HOONG = {"code": "23305", "name": "Mường Hoong"}  # (to confirm)
 NGOC_LINH_OLD = {"code": "23308", "name": "Ngọc Linh"}  # (to confirm)
 NGOC_LINH_NEW = {"code": "23300", "name": "Ngọc Linh"}  # demo code for the commune formed on 1/7/2025
 VILLAGES = {
-    MUONG_HOONG["code"]: [("Làng Mới", Village.Kind.HAMLET), ("Thôn 1", Village.Kind.VILLAGE),
-                          ("Thôn 2", Village.Kind.VILLAGE), ("Thôn 3", Village.Kind.VILLAGE)],
-    NGOC_LINH_OLD["code"]: [("Thôn 1", Village.Kind.VILLAGE), ("Thôn 2", Village.Kind.VILLAGE),
-                            ("Thôn 3", Village.Kind.VILLAGE), ("Thôn 4", Village.Kind.VILLAGE)],
+    MUONG_HOONG["code"]: [
+        ("Làng Mới", Village.Kind.HAMLET),
+        ("Thôn 1", Village.Kind.VILLAGE),
+        ("Thôn 2", Village.Kind.VILLAGE),
+        ("Thôn 3", Village.Kind.VILLAGE),
+    ],
+    NGOC_LINH_OLD["code"]: [
+        ("Thôn 1", Village.Kind.VILLAGE),
+        ("Thôn 2", Village.Kind.VILLAGE),
+        ("Thôn 3", Village.Kind.VILLAGE),
+        ("Thôn 4", Village.Kind.VILLAGE),
+    ],
 }
 
 DEMO_USERNAME = "demo"
@@ -72,7 +80,10 @@ def seed_organisations():
     kon_tum = Province.objects.get(code=KON_TUM["code"])
     quang_ngai = Province.objects.get(code=QUANG_NGAI["code"])
     kon_tum_committee = _organisation(
-        "Ủy ban nhân dân tỉnh Kon Tum", short_name="UBND tỉnh Kon Tum", province=kon_tum, dissolved_on=MERGER_DATE
+        "Ủy ban nhân dân tỉnh Kon Tum",
+        short_name="UBND tỉnh Kon Tum",
+        province=kon_tum,
+        dissolved_on=MERGER_DATE,
     )
     _organisation(
         "Sở Lao động - Thương binh và Xã hội tỉnh Kon Tum",
@@ -120,7 +131,8 @@ def seed_users():
             user.set_unusable_password()
             user.save()
         Profile.objects.update_or_create(
-            user=user, defaults={"role": role, "job_title": job_title, "organisation": dolisa, "all_communes": True}
+            user=user,
+            defaults={"role": role, "job_title": job_title, "organisation": dolisa, "all_communes": True},
         )
 
 

@@ -85,4 +85,3 @@ class CommuneFilterForm(forms.Form):
             if data.get(flag):
                 communes = communes.filter(**{flag: True})
         return communes
-

@@ -70,7 +70,9 @@ class Unit(models.Model):
     def clean(self):
         super().clean()
         if self.established_on and self.dissolved_on and self.dissolved_on <= self.established_on:
-            raise ValidationError({"dissolved_on": _("The end date must be after the date it was established.")})
+            raise ValidationError(
+                {"dissolved_on": _("The end date must be after the date it was established.")}
+            )
 
     @classmethod
     def dates_in_order(cls, name: str):
@@ -144,7 +146,9 @@ class Commune(Unit):
         verbose_name=_("district"),
         help_text=_("Empty for communes made after the district level was abolished (1 July 2025)."),
     )
-    area_type = models.CharField(_("area type"), max_length=8, choices=AreaType.choices, default=AreaType.RURAL)
+    area_type = models.CharField(
+        _("area type"), max_length=8, choices=AreaType.choices, default=AreaType.RURAL
+    )
     extremely_disadvantaged = models.BooleanField(_("extremely disadvantaged"), default=False)
     ethnic_minority_area = models.BooleanField(_("ethnic-minority area"), default=False)
     successors = models.ManyToManyField(
@@ -174,7 +178,9 @@ class Village(Unit):
 
     code = models.CharField(_("code"), max_length=16, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.VILLAGE)
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="villages", verbose_name=_("commune"))
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="villages", verbose_name=_("commune")
+    )
     successors = models.ManyToManyField(
         "self", symmetrical=False, related_name="predecessors", blank=True, verbose_name=_("successors")
     )
@@ -206,7 +212,10 @@ class Organisation(models.Model):
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     place_name = models.CharField(
-        _("place name in dates"), max_length=64, blank=True, help_text=_('As in "Kon Tum, ngày 22 tháng 8 năm 2022".')
+        _("place name in dates"),
+        max_length=64,
+        blank=True,
+        help_text=_('As in "Kon Tum, ngày 22 tháng 8 năm 2022".'),
     )
     established_on = models.DateField(_("established on"), null=True, blank=True)
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
@@ -221,7 +230,9 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         ordering = ["full_name"]
         constraints = [
-            models.UniqueConstraint(fields=["is_home"], condition=Q(is_home=True), name="one_home_organisation"),
+            models.UniqueConstraint(
+                fields=["is_home"], condition=Q(is_home=True), name="one_home_organisation"
+            ),
             Unit.dates_in_order("organisation"),
         ]
 
@@ -247,7 +258,9 @@ class Profile(models.Model):
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("organisation")
     )
     all_communes = models.BooleanField(
-        _("works on all communes"), default=False, help_text=_("For department staff who cover the whole province.")
+        _("works on all communes"),
+        default=False,
+        help_text=_("For department staff who cover the whole province."),
     )
     communes = models.ManyToManyField(Commune, blank=True, related_name="staff", verbose_name=_("communes"))
     district = models.ForeignKey(

@@ -66,7 +66,9 @@ def apply_merger(*, old_units: list[Unit], new_unit: Unit, on: datetime.date) ->
     return []
 
 
-def _carry_villages_over(old_communes: list[Commune], new_commune: Commune, on: datetime.date) -> list[Village]:
+def _carry_villages_over(
+    old_communes: list[Commune], new_commune: Commune, on: datetime.date
+) -> list[Village]:
     carried = []
     taken = set(new_commune.villages.values_list("name", flat=True))
     for old_commune in old_communes:

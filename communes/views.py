@@ -49,7 +49,9 @@ def commune_list(request):
 
 def commune_detail(request, pk):
     commune = get_commune_for(request.user, pk)
-    villages = commune.villages.prefetch_related("successors", "predecessors").order_by("dissolved_on", "name")
+    villages = commune.villages.prefetch_related("successors", "predecessors").order_by(
+        "dissolved_on", "name"
+    )
     return render(
         request,
         "communes/detail.html",
@@ -84,5 +86,3 @@ def commune_edit(request, pk):
         messages.success(request, _("Commune %(name)s was saved.") % {"name": commune.name})
         return redirect(commune)
     return render(request, "communes/form.html", {"form": form, "commune": commune})
-
-

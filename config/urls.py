@@ -11,7 +11,9 @@ urlpatterns = [
     path("communes/", include("communes.urls")),
     path(
         "sign-in/",
-        auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html", redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),

@@ -32,7 +32,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--level", choices=sorted(LEVELS), default="commune")
-        parser.add_argument("--old", nargs="+", required=True, metavar="CODE", help="codes of the merged units")
+        parser.add_argument(
+            "--old", nargs="+", required=True, metavar="CODE", help="codes of the merged units"
+        )
         parser.add_argument("--new", required=True, metavar="CODE", help="code of the new unit")
         parser.add_argument("--date", required=True, type=parse_date, help="effective date, dd/mm/yyyy")
         parser.add_argument("--new-name", help="name of the new unit, when it does not exist yet")
@@ -46,7 +48,9 @@ class Command(BaseCommand):
         missing = set(old) - {unit.code for unit in old_units}
         if missing:
             raise CommandError(f"No {level} with code {', '.join(sorted(missing))}.")
-        new_unit = model.objects.filter(code=new).first() or self.build_new_unit(model, new, new_name, province, kind)
+        new_unit = model.objects.filter(code=new).first() or self.build_new_unit(
+            model, new, new_name, province, kind
+        )
         try:
             with transaction.atomic():
                 villages = apply_merger(old_units=old_units, new_unit=new_unit, on=date)
@@ -76,5 +80,3 @@ class Command(BaseCommand):
             if unit.province is None:
                 raise CommandError(f"No province with code {province_code}.")
         return unit
-
-

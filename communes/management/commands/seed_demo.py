@@ -12,11 +12,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true", help="run even with DEBUG off (a production database)")
+        parser.add_argument(
+            "--force", action="store_true", help="run even with DEBUG off (a production database)"
+        )
 
     def handle(self, *args, force, **options):
         if not settings.DEBUG and not force:
-            raise CommandError("DEBUG is off: this looks like production. Add --force to load demo data anyway.")
+            raise CommandError(
+                "DEBUG is off: this looks like production. Add --force to load demo data anyway."
+            )
         with transaction.atomic():
             demo.seed()
         self.stdout.write(

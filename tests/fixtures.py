@@ -1,0 +1,74 @@
+"""Fixtures for every app's tests: the demo geography and one named actor per role."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from communes import demo
+from communes.models import Commune, Profile, Role
+
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture
+def geography(db):
+    """Kon Tum with Đắk Glei, Mường Hoong and Ngọc Linh, merged into Xã Ngọc Linh of Quảng Ngãi."""
+    demo.seed_geography()
+    return {
+        "muong_hoong": Commune.objects.get(code=demo.MUONG_HOONG["code"]),
+        "ngoc_linh_old": Commune.objects.get(code=demo.NGOC_LINH_OLD["code"]),
+        "ngoc_linh_new": Commune.objects.get(code=demo.NGOC_LINH_NEW["code"]),
+    }
+
+
+def make_user(username, role, *, communes=(), all_communes=False, superuser=False, **profile):
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, is_staff=superuser, is_superuser=superuser
+    )
+    made = Profile.objects.create(user=user, role=role, all_communes=all_communes, **profile)
+    made.communes.set(communes)
+    return user
+
+
+@pytest.fixture
+def department_admin(db):
+    return make_user("admin1", Role.DEPARTMENT_ADMIN, superuser=True)
+
+
+@pytest.fixture
+def department_officer(geography):
+    return make_user("officer1", Role.DEPARTMENT_OFFICER, all_communes=True)
+
+
+@pytest.fixture
+def muong_hoong_officer(geography):
+    return make_user("mh_officer", Role.COMMUNE_OFFICER, communes=[geography["muong_hoong"]])
+
+
+@pytest.fixture
+def other_commune_officer(geography):
+    return make_user("nl_officer", Role.COMMUNE_OFFICER, communes=[geography["ngoc_linh_old"]])
+
+
+@pytest.fixture
+def viewer(geography):
+    return make_user("viewer1", Role.VIEWER, all_communes=True)
+
+
+@pytest.fixture
+def client_of(client):
+    """`client_of(user)` is the test client signed in as that user."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    """No collectstatic manifest in tests: serve static files under their own names."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

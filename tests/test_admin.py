@@ -1,0 +1,46 @@
+"""Every model has an admin whose list, add form and change form load."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from communes import demo
+
+MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+@pytest.fixture
+def seeded(db):
+    demo.seed()
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
+def test_admin_pages_load(client_of, department_admin, seeded, model):
+    client = client_of(department_admin)
+    prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    assert client.get(reverse(f"{prefix}_changelist")).status_code == 200
+    assert client.get(reverse(f"{prefix}_changelist"), {"q": "ngoc linh"}).status_code == 200
+    assert client.get(reverse(f"{prefix}_add")).status_code == 200
+    obj = model.objects.first()
+    if obj is not None:
+        assert client.get(reverse(f"{prefix}_change", args=[obj.pk])).status_code == 200
+
+
+def test_every_project_model_is_in_the_admin():
+    from django.apps import apps
+
+    project = [m for m in apps.get_models() if m._meta.app_label in {"communes", "households", "assistance"}]
+    missing = [m._meta.label for m in project if m not in admin.site._registry]
+    assert not missing
+
+
+def test_admin_search_ignores_diacritics(client_of, department_admin, seeded):
+    response = client_of(department_admin).get(
+        reverse("admin:communes_commune_changelist"), {"q": "muong hoong"}
+    )
+    assert [c.name for c in response.context["cl"].result_list] == ["Mường Hoong"]
+
+
+def test_admin_speaks_vietnamese(client_of, department_admin, seeded):
+    page = client_of(department_admin).get(reverse("admin:index")).content.decode()
+    assert "Xã" in page and "Thôn" in page
