@@ -37,11 +37,12 @@ VILLAGES = {
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-2022-kontum"
+# Full names go whole into first_name: Vietnamese names read family name first.
 STAFF = [
-    # username, full name (family + given), job title, role
-    ("btman", ("Bạch Thị", "Mân"), "Phó Giám đốc", Role.DEPARTMENT_OFFICER),
-    ("nvhung", ("Nguyễn Văn", "Hùng"), "Trưởng phòng Bảo trợ xã hội", Role.DEPARTMENT_OFFICER),
-    ("ttlan", ("Trần Thị", "Lan"), "Chuyên viên", Role.DEPARTMENT_OFFICER),
+    # username, full name, job title, role
+    ("btman", "Bạch Thị Mân", "Phó Giám đốc", Role.DEPARTMENT_OFFICER),
+    ("nvhung", "Nguyễn Văn Hùng", "Trưởng phòng Bảo trợ xã hội", Role.DEPARTMENT_OFFICER),
+    ("ttlan", "Trần Thị Lan", "Chuyên viên", Role.DEPARTMENT_OFFICER),
 ]
 
 
@@ -115,7 +116,7 @@ def seed_users():
     dolisa = Organisation.objects.get(full_name="Sở Lao động - Thương binh và Xã hội tỉnh Kon Tum")
     demo, created = User.objects.get_or_create(
         username=DEMO_USERNAME,
-        defaults={"first_name": "Người dùng", "last_name": "Thử", "is_staff": True, "is_superuser": True},
+        defaults={"first_name": "Người dùng thử", "is_staff": True, "is_superuser": True},
     )
     if created:
         demo.set_password(DEMO_PASSWORD)
@@ -123,10 +124,8 @@ def seed_users():
     Profile.objects.update_or_create(
         user=demo, defaults={"role": Role.DEPARTMENT_ADMIN, "all_communes": True, "job_title": "Quản trị"}
     )
-    for username, (last_name, first_name), job_title, role in STAFF:
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"first_name": first_name, "last_name": last_name}
-        )
+    for username, full_name, job_title, role in STAFF:
+        user, created = User.objects.get_or_create(username=username, defaults={"first_name": full_name})
         if created:
             user.set_unusable_password()
             user.save()

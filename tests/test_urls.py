@@ -80,3 +80,12 @@ def test_sign_out_needs_post_and_ends_the_session(client_of, department_officer)
     assert client.get("/sign-out/").status_code == 405
     client.post("/sign-out/")
     assert client.get("/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_vietnamese_until_english_is_chosen(client):
+    page = client.get("/sign-in/", headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="vi">' in page
+    response = client.post("/language/", {"language": "en", "next": "/sign-in/"}, follow=True)
+    assert '<html lang="en">' in response.content.decode()
+    assert "Sign in" in response.content.decode()
