@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "communes",
+    "households",
+    "assistance",
 ]
 
 MIDDLEWARE = [
