@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from households.models import Household, Member, Person
+from households.models import Deprivation, Household, HouseholdReview, Member, Person, ReviewRound
 
 
 class MemberInline(admin.TabularInline):
@@ -34,3 +34,36 @@ class MemberAdmin(admin.ModelAdmin):
     list_select_related = ["person", "household"]
     search_fields = ["person__full_name", "household__code", "household__head_name"]
     autocomplete_fields = ["person", "household"]
+
+
+class DeprivationInline(admin.TabularInline):
+    model = Deprivation
+    extra = 0
+
+
+@admin.register(ReviewRound)
+class ReviewRoundAdmin(admin.ModelAdmin):
+    list_display = ["commune", "year", "kind", "standard", "state"]
+    list_filter = ["year", "kind", "state", "standard"]
+    list_select_related = ["commune"]
+    search_fields = ["commune__name", "commune__name_folded"]
+    autocomplete_fields = ["commune"]
+
+
+@admin.register(HouseholdReview)
+class HouseholdReviewAdmin(admin.ModelAdmin):
+    list_display = ["household", "round", "monthly_income_per_person", "computed_category", "category"]
+    list_filter = ["category", "round__year"]
+    list_select_related = ["household", "round__commune"]
+    search_fields = ["household__code", "household__head_name_folded"]
+    autocomplete_fields = ["household", "round"]
+    readonly_fields = ["computed_category", "category"]
+    inlines = [DeprivationInline]
+
+
+@admin.register(Deprivation)
+class DeprivationAdmin(admin.ModelAdmin):
+    list_display = ["review", "indicator"]
+    list_filter = ["indicator"]
+    list_select_related = ["review__household", "review__round"]
+    autocomplete_fields = ["review"]

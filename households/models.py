@@ -36,6 +36,19 @@ class HouseholdQuerySet(models.QuerySet):
             query = query.filter(Q(head_name_folded__contains=word) | Q(code__icontains=word))
         return query
 
+    def with_latest_category(self):
+        """Annotates `latest_category` and `latest_category_year`: the household's category in the
+        latest decided (approved or reported) review, or None if it was never reviewed."""
+        latest = (
+            HouseholdReview.objects.decided()
+            .filter(household=models.OuterRef("pk"))
+            .order_by("-round__year", "-pk")
+        )
+        return self.annotate(
+            latest_category=models.Subquery(latest.values("category")[:1]),
+            latest_category_year=models.Subquery(latest.values("round__year")[:1]),
+        )
+
 
 class Household(models.Model):
     commune = models.ForeignKey(
@@ -229,3 +242,126 @@ class Member(models.Model):
                     _("%(person)s already lives in household %(household)s: record the move there first.")
                     % {"person": self.person, "household": elsewhere.first().household}
                 )
+
+
+class Category(models.TextChoices):
+    """The four outcomes of the review, in DOMAIN.md's words."""
+
+    POOR = "poor", _("Poor")
+    NEAR_POOR = "near_poor", _("Near-poor")
+    AVERAGE = "average", _("Average living standard")
+    NOT_POOR = "not_poor", _("Not poor")
+
+
+class ReviewRound(models.Model):
+    """A commune's review of its households: the periodic one of a year, or an ad-hoc one on request."""
+
+    class Kind(models.TextChoices):
+        PERIODIC = "periodic", _("Periodic review")
+        AD_HOC = "ad_hoc", _("Ad-hoc review")
+
+    class State(models.TextChoices):
+        PREPARATION = "preparation", _("Preparation")
+        SURVEY = "survey", _("Survey")
+        VILLAGE_MEETING = "village_meeting", _("Village meeting")
+        PUBLIC_POSTING = "public_posting", _("Public posting")
+        APPROVED = "approved", _("Approved by the commune")
+        REPORTED = "reported", _("Reported to the upper level")
+
+    DECIDED_STATES = (State.APPROVED, State.REPORTED)
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="review_rounds", verbose_name=_("commune")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PERIODIC)
+    standard = models.CharField(
+        _("poverty standard"),
+        max_length=32,
+        help_text=_("Recorded with the round, so a past year never changes when a new standard comes."),
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PREPARATION)
+
+    class Meta:
+        verbose_name = _("review round")
+        verbose_name_plural = _("review rounds")
+        ordering = ["-year", "commune"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "year"],
+                condition=Q(kind="periodic"),
+                name="one_periodic_review_per_commune_year",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.commune} · {self.year} · {self.get_kind_display()}"
+
+
+class HouseholdReviewQuerySet(models.QuerySet):
+    def decided(self):
+        return self.filter(round__state__in=ReviewRound.DECIDED_STATES)
+
+
+class HouseholdReview(models.Model):
+    """One household's answers in one round, its computed category and, if changed, the final one."""
+
+    round = models.ForeignKey(
+        ReviewRound, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("round")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("household")
+    )
+    monthly_income_per_person = models.PositiveBigIntegerField(
+        _("income per person per month (đồng)"), null=True, blank=True
+    )
+    a_points = models.PositiveSmallIntegerField(_("A points (form B2)"), null=True, blank=True)
+    computed_category = models.CharField(
+        _("computed category"), max_length=16, choices=Category.choices, blank=True, editable=False
+    )
+    final_category = models.CharField(
+        _("final category"), max_length=16, choices=Category.choices, blank=True
+    )
+    final_reason = models.TextField(_("reason for the final category"), blank=True)
+    category = models.CharField(
+        _("category"),
+        max_length=16,
+        choices=Category.choices,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("The final category if the meeting or a complaint changed it, else the computed one."),
+    )
+    evidence = models.TextField(_("evidence notes"), blank=True)
+
+    objects = HouseholdReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("household review")
+        verbose_name_plural = _("household reviews")
+        ordering = ["round", "household"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "household"], name="one_review_per_household_per_round"),
+        ]
+
+    def __str__(self):
+        return f"{self.household} · {self.round.year}"
+
+
+class Deprivation(models.Model):
+    """An indicator of the round's standard in which the household is deprived (key as in DOMAIN.md)."""
+
+    review = models.ForeignKey(
+        HouseholdReview, on_delete=models.CASCADE, related_name="deprivations", verbose_name=_("review")
+    )
+    indicator = models.CharField(_("indicator"), max_length=40)
+
+    class Meta:
+        verbose_name = _("deprivation")
+        verbose_name_plural = _("deprivations")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "indicator"], name="indicator_once_per_review"),
+        ]
+
+    def __str__(self):
+        return self.indicator
