@@ -30,12 +30,13 @@ print(json.dumps({
 
 
 def run(code_or_args, env, tmp_path):
-    """Runs Python in a clean environment from a folder without a .env file."""
+    """Runs Python in a clean environment, without the developer's .env file."""
     test_only = {"SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     clean = {
         key: value for key, value in os.environ.items() if key not in PRODUCTION and key not in test_only
     }
     clean.update(env, DJANGO_SETTINGS_MODULE="config.settings", PYTHONPATH=str(ROOT))
+    clean.setdefault("ENV_FILE", str(tmp_path / "absent.env"))
     args = code_or_args if isinstance(code_or_args, list) else ["-c", code_or_args]
     return subprocess.run([sys.executable, *args], env=clean, cwd=tmp_path, capture_output=True, text=True)
 
@@ -66,6 +67,16 @@ def test_production_without_a_secret_key_refuses_to_start(tmp_path):
     result = run(PRINT_SETTINGS, env, tmp_path)
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+
+
+def test_variables_can_come_from_an_env_file(tmp_path):
+    env_file = tmp_path / "site.env"
+    env_file.write_text(
+        "DEBUG=false\nSECRET_KEY=from-the-file-" + "z" * 40 + "\nALLOWED_HOSTS=a.gov.vn,b.gov.vn\n"
+    )
+    result = run(PRINT_SETTINGS, {"ENV_FILE": str(env_file)}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["ALLOWED_HOSTS"] == ["a.gov.vn", "b.gov.vn"]
 
 
 def test_debug_mode_serves_static_files_without_a_manifest(tmp_path):
