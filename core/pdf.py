@@ -1,0 +1,92 @@
+"""PDF documents rendered on the server by WeasyPrint from the same HTML as the print page.
+
+WeasyPrint (a maintained HTML/CSS-to-PDF library) needs Pango from the system; where it is missing
+the views answer with a clear page instead of a server error.
+"""
+
+import logging
+import mimetypes
+from pathlib import Path
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+
+class PdfEngineMissing(Exception):
+    pass
+
+
+def _weasyprint():
+    try:
+        import weasyprint
+    except (ImportError, OSError) as error:  # OSError: the package is there but Pango is not
+        raise PdfEngineMissing(str(error)) from error
+    return weasyprint
+
+
+def _static_file(url: str) -> Path | None:
+    path = urlparse(url).path
+    prefix = "/" + settings.STATIC_URL.lstrip("/")
+    if not path.startswith(prefix):
+        return None
+    name = path[len(prefix) :]
+    found = finders.find(name)
+    if found:
+        return Path(found)
+    collected = Path(settings.STATIC_ROOT) / name
+    return collected if collected.is_file() else None
+
+
+def static_file_response(url: str, response_class):
+    """Static files (fonts, stylesheets) come from disk; nothing else is fetched."""
+    path = _static_file(url)
+    if path is None:
+        raise ValueError(f"Not fetched while making a PDF: {url}")
+    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return response_class(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+def html_to_pdf(html: str, *, base_url: str) -> bytes:
+    weasyprint = _weasyprint()
+
+    class StaticFilesOnly(weasyprint.urls.URLFetcher):
+        def fetch(self, url, headers=None):
+            return static_file_response(url, weasyprint.urls.URLFetcherResponse)
+
+    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=StaticFilesOnly()).write_pdf()
+
+
+def pdf_response(request, template_name: str, context: dict, *, filename: str) -> HttpResponse:
+    """The document as a PDF download, or a page that says why there is none."""
+    html = render_to_string(template_name, {**context, "for_pdf": True}, request=request)
+    try:
+        pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+    except PdfEngineMissing as error:
+        logger.error("PDF engine missing: %s", error)
+        return render(
+            request,
+            "pdf_unavailable.html",
+            {
+                "message": _("PDF files cannot be made on this server: its PDF engine is not installed."),
+                "back_url": _back_url(request),
+            },
+            status=503,
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _back_url(request) -> str:
+    referer = request.META.get("HTTP_REFERER", "")
+    if url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
+        return referer
+    return "/"
