@@ -2,6 +2,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from communes import demo
 from communes.models import Commune, Organisation
@@ -28,7 +29,8 @@ def test_seed_demo_loads_the_scenario(settings):
     assert new.province.name == "Quảng Ngãi" and new.district is None
     assert {c.name for c in new.predecessors.all()} == {"Mường Hoong", "Ngọc Linh"}
     assert Organisation.objects.get(is_home=True).parent.full_name == "Ủy ban nhân dân tỉnh Quảng Ngãi"
-    assert authenticate(username=demo.DEMO_USERNAME, password=demo.DEMO_PASSWORD) is not None
+    request = RequestFactory().post("/sign-in/")
+    assert authenticate(request, username=demo.DEMO_USERNAME, password=demo.DEMO_PASSWORD) is not None
 
 
 @pytest.mark.django_db
