@@ -2,11 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, District, Province
+from core.forms import OptimisticLockMixin
 
 DATE_PLACEHOLDER = _("dd/mm/yyyy")
 
 
-class CommuneForm(forms.ModelForm):
+class CommuneForm(OptimisticLockMixin, forms.ModelForm):
     class Meta:
         model = Commune
         fields = [

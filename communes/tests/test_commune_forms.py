@@ -2,6 +2,7 @@ import datetime
 
 from django.urls import reverse
 
+from communes.forms import CommuneForm
 from communes.models import Commune, District, Province
 
 

@@ -1,0 +1,86 @@
+"""Optimistic locking for edit forms: a save over someone else's newer save is refused, nothing lost."""
+
+from django import forms
+from django.core import signing
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+SALT = "core.forms.optimistic-lock"
+
+
+def _snapshot(instance, field_names) -> dict[str, str]:
+    """The record's stored values of the form's fields, as text."""
+    values = {}
+    for name in field_names:
+        field = instance._meta.get_field(name)
+        if field.many_to_many:
+            values[name] = ",".join(
+                str(pk) for pk in sorted(getattr(instance, name).values_list("pk", flat=True))
+            )
+        else:
+            values[name] = (
+                "" if field.value_from_object(instance) is None else str(field.value_from_object(instance))
+            )
+    return values
+
+
+def _shown(model, name, raw: str) -> str:
+    """A stored value as a person reads it: choice labels, related records' names, yes / no."""
+    field = model._meta.get_field(name)
+    if raw == "":
+        return "—"
+    if field.choices:
+        return str({str(key): label for key, label in field.flatchoices}.get(raw, raw))
+    if isinstance(field, models.BooleanField):
+        return _("yes") if raw == "True" else _("no")
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk__in=raw.split(","))
+        return ", ".join(str(obj) for obj in related) or raw
+    return raw
+
+
+class OptimisticLockMixin:
+    """For ModelForms editing an existing record: remembers the record as it was when the form was
+    opened and refuses the save if it changed since, naming each change (old → new)."""
+
+    lock_error = gettext_lazy(
+        "Someone else saved this record since you opened it. Your changes are kept below: check "
+        "them against the new values and save again."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opened_as"] = forms.CharField(widget=forms.HiddenInput, required=False)
+        if self.instance.pk:
+            self.initial["opened_as"] = signing.dumps(self._current_snapshot(), salt=SALT)
+
+    def _current_snapshot(self):
+        names = [name for name in self._meta.fields if name in self.fields]
+        return _snapshot(type(self.instance)._default_manager.get(pk=self.instance.pk), names)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        try:
+            opened = signing.loads(self.data.get(self.add_prefix("opened_as"), ""), salt=SALT)
+        except signing.BadSignature:
+            opened = None
+        current = self._current_snapshot()
+        if opened != current:
+            model = type(self.instance)
+            self.changes_since_opened = [
+                (
+                    self.fields[name].label,
+                    _shown(model, name, (opened or {}).get(name, "")),
+                    _shown(model, name, value),
+                )
+                for name, value in current.items()
+                if opened is None or opened.get(name) != value
+            ]
+            # The next save compares against what the user has now seen.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("opened_as")] = signing.dumps(current, salt=SALT)
+            raise forms.ValidationError(self.lock_error, code="stale")
+        return cleaned
