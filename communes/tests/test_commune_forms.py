@@ -92,6 +92,7 @@ def test_edit_keeps_the_record_and_changes_flags(client_of, department_officer, 
         name="Mường Hoong",
         extremely_disadvantaged="",
         dissolved_on="01/07/2025",
+        opened_as=CommuneForm(instance=commune).initial["opened_as"],
     )
     response = client_of(department_officer).post(reverse("communes:edit", args=[commune.pk]), data)
     assert response.status_code == 302
