@@ -1,0 +1,278 @@
+"""Reading tables people keep in Excel or CSV, and writing lists back to Excel.
+
+Reading is tolerant where people differ (header case, diacritics, spacing; "1.500.000"; dates typed
+as dd/mm/yyyy) and strict where data would be lost (formulas, merged headers, protected or
+oversized files): every problem is a `SpreadsheetError` with a message in the user's language.
+Memory stays bounded: workbooks are read in openpyxl's read-only mode and written in write-only mode.
+"""
+
+import csv
+import datetime
+import io
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from xml.etree.ElementTree import iterparse
+
+import openpyxl
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import range_boundaries
+from openpyxl.utils.exceptions import InvalidFileException
+
+from core.text import fold
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls, and password-protected .xlsx (encrypted in an OLE container)
+
+
+class SpreadsheetError(Exception):
+    """A file that cannot be read as it is; the message says why, for the user."""
+
+
+def header_key(text) -> str:
+    """ "Họ tên chủ hộ", "HO TEN  chu_ho" and "Ho ten chu ho:" all give "ho ten chu ho"."""
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(str(text or ""))).split())
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # the header written in templates and exports (Vietnamese)
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class HeaderMatch:
+    positions: dict[str, int] = field(default_factory=dict)  # column key → index in the row
+    unknown: list[str] = field(default_factory=list)
+    missing: list[Column] = field(default_factory=list)
+
+
+def match_headers(headers: list, columns: Iterable[Column]) -> HeaderMatch:
+    columns = list(columns)
+    wanted = {}
+    for column in columns:
+        for name in (column.header, column.key, *column.aliases):
+            wanted[header_key(name)] = column.key
+    match = HeaderMatch()
+    for index, header in enumerate(headers):
+        key = wanted.get(header_key(header))
+        if key and key not in match.positions:
+            match.positions[key] = index
+        elif header not in (None, ""):
+            match.unknown.append(str(header))
+    match.missing = [c for c in columns if c.required and c.key not in match.positions]
+    return match
+
+
+def read_table(uploaded, *, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[list, Iterator[tuple[int, list]]]:
+    """The header row and an iterator of (row number, values) of the first sheet of an .xlsx or a CSV.
+
+    Raises SpreadsheetError for files that would be misread.
+    """
+    size = getattr(uploaded, "size", None)
+    if size is not None and size > max_bytes:
+        raise SpreadsheetError(
+            _(
+                "The file is %(size)s MB; the limit is %(limit)s MB. "
+                "Split it, or ask the administrator to import it."
+            )
+            % {"size": round(size / 1024 / 1024, 1), "limit": max_bytes // 1024 // 1024}
+        )
+    uploaded.seek(0)
+    start = uploaded.read(8)
+    uploaded.seek(0)
+    name = (getattr(uploaded, "name", "") or "").lower()
+    if not start:
+        raise SpreadsheetError(_("The file is empty."))
+    if start.startswith(OLE_MAGIC):
+        raise SpreadsheetError(
+            _(
+                "The file is password-protected or in the old .xls format. "
+                "Open it in Excel, remove the password and save it as .xlsx."
+            )
+        )
+    if start.startswith(ZIP_MAGIC):
+        rows = _xlsx_rows(uploaded)
+    elif name.endswith(".csv") or name.endswith(".txt"):
+        rows = _csv_rows(uploaded)
+    else:
+        raise SpreadsheetError(_("This is not an Excel workbook (.xlsx) or a CSV file."))
+    for _number, values in rows:
+        if any(_present(v) for v in values):
+            return [_clean_text(v) for v in values], rows
+    raise SpreadsheetError(_("The file has no rows."))
+
+
+def _present(value) -> bool:
+    return value is not None and str(value).strip() != ""
+
+
+def _clean_text(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _xlsx_rows(uploaded) -> Iterator[tuple[int, list]]:
+    try:
+        workbook = openpyxl.load_workbook(uploaded, read_only=True, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
+        raise SpreadsheetError(
+            _("The workbook cannot be opened: it is damaged or not an .xlsx file.")
+        ) from error
+    sheet = workbook.worksheets[0]
+    header_row = _merged_header_rows(sheet)
+    return _sheet_rows(workbook, sheet, header_row)
+
+
+def _merged_header_rows(sheet) -> set[int]:
+    """Rows that have merged cells: a header there would be read wrong."""
+    rows = set()
+    source = sheet._get_source()
+    try:
+        for _event, element in iterparse(source):
+            if element.tag.endswith("mergeCell"):
+                _min_col, min_row, _max_col, max_row = range_boundaries(element.get("ref"))
+                rows.update(range(min_row, max_row + 1))
+            element.clear()
+    finally:
+        source.close()
+    return rows
+
+
+def _sheet_rows(workbook, sheet, merged_rows) -> Iterator[tuple[int, list]]:
+    header_seen = False
+    try:
+        for number, row in enumerate(sheet.iter_rows(), start=1):
+            values = []
+            for cell in row:
+                if cell.data_type == "f":
+                    raise SpreadsheetError(
+                        _(
+                            "Cell %(cell)s holds a formula. "
+                            "Copy the sheet, paste values only (Paste Special → Values), then import again."
+                        )
+                        % {"cell": cell.coordinate}
+                    )
+                values.append(cell.value)
+            if not header_seen and any(_present(v) for v in values):
+                header_seen = True
+                if number in merged_rows:
+                    raise SpreadsheetError(
+                        _(
+                            "The header row (row %(row)s) has merged cells. "
+                            "Unmerge them so each column has its own header."
+                        )
+                        % {"row": number}
+                    )
+            yield number, values
+    finally:
+        workbook.close()
+
+
+def _csv_rows(uploaded) -> Iterator[tuple[int, list]]:
+    raw = uploaded.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SpreadsheetError(
+            _('The CSV file is not in UTF-8. Save it from Excel as "CSV UTF-8".')
+        ) from error
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return ((number, row) for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1))
+
+
+# Values as people type them.
+
+
+def parse_whole_number(value, *, label: str) -> int | None:
+    """1500000, "1.500.000", "1,500,000", "1 500 000 đ" → 1500000; refuses fractions and negatives."""
+    if not _present(value):
+        return None
+    if isinstance(value, bool):
+        raise SpreadsheetError(
+            _("%(label)s: “%(value)s” is not a number.") % {"label": label, "value": value}
+        )
+    if isinstance(value, int | float):
+        if value != int(value) or value < 0:
+            raise SpreadsheetError(_("%(label)s must be a whole, non-negative number.") % {"label": label})
+        return int(value)
+    text = re.sub(r"\s|đ|đồng|vnd", "", str(value).lower())
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
+        text = re.sub(r"[.,]", "", text)
+    if not text.isdigit():
+        raise SpreadsheetError(
+            _("%(label)s: “%(value)s” is not a whole number.") % {"label": label, "value": value}
+        )
+    return int(text)
+
+
+def parse_date(value, *, label: str) -> datetime.date | None:
+    """A date cell, or text dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, yyyy-mm-dd)."""
+    if not _present(value):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise SpreadsheetError(
+        _("%(label)s: “%(value)s” is not a date; write it as dd/mm/yyyy.") % {"label": label, "value": value}
+    )
+
+
+def parse_yes_no(value) -> bool:
+    return header_key(value) in {"x", "1", "co", "yes", "true", "dung", "thieu hut", "v"}
+
+
+# Writing.
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_cell(sheet, value):
+    """Text that a spreadsheet would run as a formula is written as plain text."""
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+    return cell
+
+
+def xlsx_response(
+    filename: str, headers: list[str], rows: Iterable[Iterable], *, sheet_title: str = "Danh sách"
+):
+    """A download of `rows` as a workbook, written row by row to a temporary file (memory stays flat)."""
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title[:31])
+    sheet.append([_safe_cell(sheet, h) for h in headers])
+    for row in rows:
+        sheet.append([_safe_cell(sheet, value) for value in row])
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+    workbook.save(spool)
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def csv_safe(value):
+    """For CSV exports: text that would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
