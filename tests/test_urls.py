@@ -1,36 +1,12 @@
 """Every URL in the URL configuration needs a signed-in user, but sign-in and the language switch."""
 
-import re
-
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.urlwalk import PATTERNS, sample_path
 
 PUBLIC = {"login", "set_language", "admin:login"}  # admin:login is the admin's own sign-in page
 
 
-def all_patterns(resolver=None, prefix=""):
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
-            yield from ((route_prefix(entry) + route, name) for route, name in all_patterns(entry, namespace))
-        elif isinstance(entry, URLPattern):
-            yield str(entry.pattern), f"{prefix}{entry.name}" if entry.name else None
-
-
-def route_prefix(resolver):
-    return str(resolver.pattern)
-
-
-def sample_path(route):
-    """A concrete path for a route: every converter or regex group filled with 1."""
-    path = re.sub(r"<(?:\w+:)?\w+>", "1", route)
-    path = re.sub(r"\(\?P<\w+>[^)]*\)", "1", path)
-    path = re.sub(r"\([^)]*\)", "1", path)
-    return "/" + path.replace("^", "").replace("$", "").replace("\\", "").replace("?", "")
-
-
-PATTERNS = sorted(set(all_patterns()))
 PRIVATE = [(route, name) for route, name in PATTERNS if name not in PUBLIC]
 
 
