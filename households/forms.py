@@ -66,6 +66,12 @@ class HouseholdForm(forms.ModelForm):
 
 
 class PersonForm(forms.ModelForm):
+    citizen_id = forms.CharField(
+        label=_("Citizen ID number"),
+        required=False,
+        max_length=20,  # room for the spaces or dots people type; normalised to 12 digits
+        help_text=_("12 digits. Shown masked outside the record."),
+    )
     relation = forms.ChoiceField(label=_("Relation to the head"), choices=Relation.choices)
     joined_on = forms.DateField(label=_("Joined on"), required=False, widget=date_input())
 

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from communes.models import AreaType, Commune, Village, today
 from core import citizen_id
 from core.fields import FoldedCharField
-from core.text import fold
 from households import poverty
 
 
@@ -40,26 +39,22 @@ class HouseholdQuerySet(models.QuerySet):
             Q(ended_on__isnull=True) | Q(ended_on__gt=end),
         )
 
-    def with_category_in(self, year: int, name: str = "year_category"):
-        """Annotates `name`: the category decided in `year` (None if not reviewed); `name`_review: its id."""
+    def with_category_in(self, year: int, name: str = "year_category", *, alias: bool = False):
+        """Annotates `name`: the category decided in `year` (None if not reviewed); `name`_review: its id.
+
+        With `alias=True` they are only usable in filters and aggregates (not selected, not grouped by).
+        """
         reviews = (
             HouseholdReview.objects.decided()
             .in_year(year)
             .filter(household=models.OuterRef("pk"))
             .effective_first()
         )
-        return self.annotate(
-            **{
-                name: models.Subquery(reviews.values("category")[:1]),
-                f"{name}_review": models.Subquery(reviews.values("pk")[:1]),
-            }
-        )
-
-    def search(self, text: str):
-        query = self
-        for word in fold(text).split():
-            query = query.filter(Q(head_name_folded__contains=word) | Q(code__icontains=word))
-        return query
+        expressions = {
+            name: models.Subquery(reviews.values("category")[:1]),
+            f"{name}_review": models.Subquery(reviews.values("pk")[:1]),
+        }
+        return self.alias(**expressions) if alias else self.annotate(**expressions)
 
     def with_latest_category(self):
         """Annotates `latest_category` and `latest_category_year`: the household's category in the
@@ -195,7 +190,10 @@ class Person(models.Model):
         ordering = ["full_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["citizen_id"], condition=~Q(citizen_id=""), name="citizen_id_unique_when_known"
+                fields=["citizen_id"],
+                condition=~Q(citizen_id=""),
+                name="citizen_id_unique_when_known",
+                violation_error_message=_("Another person already has this citizen ID number."),
             ),
             models.CheckConstraint(condition=Q(birth_year__gte=1900), name="person_birth_year_after_1900"),
         ]
@@ -269,7 +267,12 @@ class Member(models.Model):
         ordering = ["household", "joined_on", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["person"], condition=Q(left_on__isnull=True), name="person_in_one_household_at_a_time"
+                fields=["person"],
+                condition=Q(left_on__isnull=True),
+                name="person_in_one_household_at_a_time",
+                violation_error_message=_(
+                    "This person already lives in another household: record the move first."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(joined_on__isnull=True)

@@ -88,15 +88,18 @@ class Figures:
 
 def _counts(households, year: int, group_by: tuple[str, ...], *, with_transitions: bool) -> dict:
     """One grouped query: {group key: Figures} for the households on the register in `year`."""
-    query = households.existing_in(year).with_category_in(year)
+    query = households.existing_in(year).with_category_in(year, alias=True)
     aggregates = {"households": Count("pk")}
     aggregates.update({name: Count("pk", filter=Q(year_category=name)) for name in CATEGORY_FIELDS})
     if with_transitions:
-        query = query.with_category_in(year - 1, "previous_category")
+        query = query.with_category_in(year - 1, "previous_category", alias=True)
         aggregates.update(
             {kind: Count("pk", filter=_transition_filter(kind)) for kind in COUNTED_TRANSITIONS}
         )
-    rows = query.order_by().values(*group_by).annotate(**aggregates)
+    if group_by:
+        rows = query.order_by().values(*group_by).annotate(**aggregates)
+    else:
+        rows = [query.aggregate(**aggregates)]
     result = {}
     for row in rows:
         key = tuple(row[name] for name in group_by) if group_by else ()
@@ -114,7 +117,8 @@ def figures_by(households, year: int, group_by: tuple[str, ...] = ()) -> dict:
     current = _counts(households, year, group_by, with_transitions=True)
     previous = _counts(households, year - 1, group_by, with_transitions=False)
     for key, figures in current.items():
-        figures.previous = previous.get(key)
+        before = previous.get(key)
+        figures.previous = before if before is not None and before.reviewed else None
     return current
 
 
