@@ -181,6 +181,12 @@ def move_round(
 # Surveys ----------------------------------------------------------------------------------------
 
 
+def _locked_round(review: HouseholdReview) -> ReviewRound:
+    """The round as it is now in the database, locked until the answer is saved: a round that moves
+    on meanwhile cannot take answers meant for an earlier step."""
+    return ReviewRound.objects.select_for_update().get(pk=review.round_id)
+
+
 def preview(
     *, review: HouseholdReview, monthly_income_per_person, deprived: Iterable[str], a_points=None
 ) -> poverty.Classification:
@@ -206,6 +212,7 @@ def record_survey(
     on: datetime.date | None = None,
 ) -> poverty.Classification:
     """Saves the survey answers and the category they give. The computed category is never typed."""
+    review.round = _locked_round(review)
     if not review.round.accepts_answers:
         raise ValidationError(_("Survey answers can only be entered while the round is at the survey step."))
     deprived = sorted(set(deprived))
@@ -242,6 +249,7 @@ def set_final_category(*, review: HouseholdReview, category: str, reason: str, b
 
     An empty category, or the computed one, returns the household to its computed category.
     """
+    review.round = _locked_round(review)
     if not review.round.accepts_final_categories:
         raise ValidationError(
             _("The final category is set by the village meeting, or after a complaint during the posting.")
