@@ -144,6 +144,7 @@ def years_with_decisions(households) -> list[int]:
         set(
             HouseholdReview.objects.decided()
             .filter(household__in=households)
+            .order_by()
             .values_list("round__year", flat=True)
             .distinct()
         ),

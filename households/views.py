@@ -679,7 +679,14 @@ def area_summary(request):
         c.pk: c
         for c in Commune.objects.filter(pk__in=[k[0] for k in by_commune])
         .select_related("district", "province")
-        .prefetch_related("successors__successors")
+        .prefetch_related(
+            Prefetch(
+                "successors",
+                queryset=Commune.objects.select_related("province").prefetch_related(
+                    Prefetch("successors", queryset=Commune.objects.select_related("province"))
+                ),
+            )
+        )
     }
     districts = District.objects.in_bulk([k[0] for k in by_district if k[0]])
     provinces = Province.objects.in_bulk([k[0] for k in by_province])
