@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from communes.models import AreaType, Commune, Village, today
 from core import citizen_id
 from core.fields import FoldedCharField
+from core.text import fold
 from households import poverty
 
 
@@ -55,6 +56,12 @@ class HouseholdQuerySet(models.QuerySet):
             f"{name}_review": models.Subquery(reviews.values("pk")[:1]),
         }
         return self.alias(**expressions) if alias else self.annotate(**expressions)
+
+    def search(self, text: str):
+        query = self
+        for word in fold(text).split():
+            query = query.filter(Q(head_name_folded__contains=word) | Q(code__icontains=word))
+        return query
 
     def with_latest_category(self):
         """Annotates `latest_category` and `latest_category_year`: the household's category in the

@@ -48,3 +48,11 @@ def points(value) -> str:
         return "—"
     sign = "+" if value > 0 else "−" if value < 0 else "±"
     return f"{sign}{number_format(abs(value), 1)}"
+
+
+@register.filter
+def user_name(user) -> str:
+    """A user's full name, else their username; "—" for nobody."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
