@@ -19,6 +19,7 @@ from households.poverty import (
 TWO = ["health_insurance", "hygienic_latrine"]
 THREE = ["health_insurance", "hygienic_latrine", "housing_quality"]
 ALL_12 = list(DECREE_07_2021.indicator_keys)
+pytestmark = pytest.mark.usefixtures("english")  # the tests read the reasons and errors
 
 # standard, area, income, deprived, A points, expected category
 CASES = [
