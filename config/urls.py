@@ -9,6 +9,7 @@ from communes import views as commune_views
 urlpatterns = [
     path("", commune_views.home, name="home"),
     path("communes/", include("communes.urls")),
+    path("households/", include("households.urls")),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(

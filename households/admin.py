@@ -1,6 +1,47 @@
-from django.contrib import admin
+"""Administration of households and reviews.
 
-from households.models import Deprivation, Household, HouseholdReview, Member, Person, ReviewRound
+Review answers, categories and round steps are shown but not edited here: they change only through
+the review pages (households/services.py), where the rule, the legal steps and read-only decided
+rounds are enforced.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from households.models import (
+    Complaint,
+    Deprivation,
+    FarmAverageRecord,
+    Household,
+    HouseholdReview,
+    Member,
+    Person,
+    ReviewRound,
+    RoundStep,
+)
+
+REVIEW_FIELDS = [
+    "monthly_income_per_person",
+    "a_points",
+    "computed_category",
+    "final_category",
+    "final_reason",
+    "category",
+    "surveyed_on",
+    "surveyed_by",
+    "final_set_by",
+]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class MemberInline(admin.TabularInline):
@@ -10,6 +51,16 @@ class MemberInline(admin.TabularInline):
     extra = 0
 
 
+class CategoryHistoryInline(ReadOnlyInline):
+    """The household's categories over the years."""
+
+    model = HouseholdReview
+    fields = ["round", "monthly_income_per_person", "computed_category", "final_category", "category"]
+    readonly_fields = fields
+    verbose_name_plural = _("category history")
+    ordering = ["-round__year", "-pk"]
+
+
 @admin.register(Household)
 class HouseholdAdmin(admin.ModelAdmin):
     list_display = ["code", "head_name", "village", "commune", "main_livelihood", "area_type"]
@@ -17,14 +68,18 @@ class HouseholdAdmin(admin.ModelAdmin):
     list_select_related = ["village", "commune"]
     search_fields = ["code", "head_name", "head_name_folded"]
     autocomplete_fields = ["commune", "village"]
-    inlines = [MemberInline]
+    inlines = [MemberInline, CategoryHistoryInline]
 
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["full_name", "sex", "birth_year", "employment"]
+    list_display = ["full_name", "sex", "birth_year", "masked_citizen_id", "employment"]
     list_filter = ["sex", "employment", "school"]
     search_fields = ["full_name", "full_name_folded"]
+
+    @admin.display(description=_("citizen ID number"))
+    def masked_citizen_id(self, person):
+        return person.masked_citizen_id
 
 
 @admin.register(Member)
@@ -32,32 +87,53 @@ class MemberAdmin(admin.ModelAdmin):
     list_display = ["person", "household", "relation", "joined_on", "left_on"]
     list_filter = ["relation"]
     list_select_related = ["person", "household"]
-    search_fields = ["person__full_name", "household__code", "household__head_name"]
+    search_fields = [
+        "person__full_name",
+        "person__full_name_folded",
+        "household__code",
+        "household__head_name",
+    ]
     autocomplete_fields = ["person", "household"]
 
 
-class DeprivationInline(admin.TabularInline):
+class DeprivationInline(ReadOnlyInline):
     model = Deprivation
+    fields = ["indicator"]
+    readonly_fields = fields
+
+
+class RoundStepInline(ReadOnlyInline):
+    model = RoundStep
+    fields = ["state", "on", "by", "note", "recorded_at"]
+    readonly_fields = fields
+
+
+class ComplaintInline(admin.TabularInline):
+    model = Complaint
+    fields = ["household", "received_on", "content", "outcome", "resolved_on"]
+    autocomplete_fields = ["household"]
     extra = 0
 
 
 @admin.register(ReviewRound)
 class ReviewRoundAdmin(admin.ModelAdmin):
-    list_display = ["commune", "year", "kind", "standard", "state"]
+    list_display = ["commune", "year", "kind", "standard", "state", "requested_on", "decided_on"]
     list_filter = ["year", "kind", "state", "standard"]
     list_select_related = ["commune"]
     search_fields = ["commune__name", "commune__name_folded"]
     autocomplete_fields = ["commune"]
+    readonly_fields = ["state", "posting_ends_on", "decided_on"]
+    inlines = [RoundStepInline, ComplaintInline]
 
 
 @admin.register(HouseholdReview)
 class HouseholdReviewAdmin(admin.ModelAdmin):
     list_display = ["household", "round", "monthly_income_per_person", "computed_category", "category"]
-    list_filter = ["category", "round__year"]
+    list_filter = ["category", "round__year", "round__kind"]
     list_select_related = ["household", "round__commune"]
     search_fields = ["household__code", "household__head_name_folded"]
     autocomplete_fields = ["household", "round"]
-    readonly_fields = ["computed_category", "category"]
+    readonly_fields = REVIEW_FIELDS
     inlines = [DeprivationInline]
 
 
@@ -65,5 +141,47 @@ class HouseholdReviewAdmin(admin.ModelAdmin):
 class DeprivationAdmin(admin.ModelAdmin):
     list_display = ["review", "indicator"]
     list_filter = ["indicator"]
-    list_select_related = ["review__household", "review__round"]
+    list_select_related = ["review__household", "review__round__commune"]
+    search_fields = ["review__household__code", "indicator"]
     autocomplete_fields = ["review"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["review", "indicator"] if obj else []
+
+
+@admin.register(RoundStep)
+class RoundStepAdmin(admin.ModelAdmin):
+    list_display = ["round", "state", "on", "by"]
+    list_filter = ["state"]
+    list_select_related = ["round__commune", "by"]
+    search_fields = ["round__commune__name_folded", "note"]
+    autocomplete_fields = ["round", "by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["round", "state", "on", "by", "recorded_at"] if obj else ["recorded_at"]
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    list_display = ["round", "household", "received_on", "resolved_on"]
+    list_filter = ["resolved_on"]
+    list_select_related = ["round__commune", "household"]
+    search_fields = ["household__code", "household__head_name_folded", "content"]
+    autocomplete_fields = ["round", "household"]
+
+
+@admin.register(FarmAverageRecord)
+class FarmAverageRecordAdmin(admin.ModelAdmin):
+    list_display = [
+        "household",
+        "requested_on",
+        "monthly_income_per_person",
+        "eligible",
+        "recognised",
+        "decided_on",
+    ]
+    list_filter = ["eligible", "recognised", "household__main_livelihood"]
+    list_select_related = ["household"]
+    search_fields = ["household__code", "household__head_name_folded"]
+    autocomplete_fields = ["household"]
+    readonly_fields = ["monthly_income_per_person", "eligible", "decided_by"]

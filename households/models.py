@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,6 +12,7 @@ from communes.models import AreaType, Commune, Village, today
 from core import citizen_id
 from core.fields import FoldedCharField
 from core.text import fold
+from households import poverty
 
 
 class Livelihood(models.TextChoices):
@@ -30,6 +32,31 @@ class HouseholdQuerySet(models.QuerySet):
     def in_communes(self, communes):
         return self.filter(commune__in=communes)
 
+    def existing_in(self, year: int):
+        """Households on the register at the end of `year` (the denominator of that year's rates)."""
+        end = datetime.date(year, 12, 31)
+        return self.filter(
+            Q(registered_on__isnull=True) | Q(registered_on__lte=end),
+            Q(ended_on__isnull=True) | Q(ended_on__gt=end),
+        )
+
+    def with_category_in(self, year: int, name: str = "year_category", *, alias: bool = False):
+        """Annotates `name`: the category decided in `year` (None if not reviewed); `name`_review: its id.
+
+        With `alias=True` they are only usable in filters and aggregates (not selected, not grouped by).
+        """
+        reviews = (
+            HouseholdReview.objects.decided()
+            .in_year(year)
+            .filter(household=models.OuterRef("pk"))
+            .effective_first()
+        )
+        expressions = {
+            name: models.Subquery(reviews.values("category")[:1]),
+            f"{name}_review": models.Subquery(reviews.values("pk")[:1]),
+        }
+        return self.alias(**expressions) if alias else self.annotate(**expressions)
+
     def search(self, text: str):
         query = self
         for word in fold(text).split():
@@ -42,7 +69,7 @@ class HouseholdQuerySet(models.QuerySet):
         latest = (
             HouseholdReview.objects.decided()
             .filter(household=models.OuterRef("pk"))
-            .order_by("-round__year", "-pk")
+            .order_by("-round__year", models.F("round__decided_on").desc(nulls_last=True), "-pk")
         )
         return self.annotate(
             latest_category=models.Subquery(latest.values("category")[:1]),
@@ -65,11 +92,23 @@ class Household(models.Model):
         _("area type"),
         max_length=8,
         choices=AreaType.choices,
+        blank=True,
         help_text=_("Taken from the commune if left empty."),
     )
     ethnicity = models.CharField(_("ethnicity"), max_length=64, blank=True)
     main_livelihood = models.CharField(
         _("main livelihood"), max_length=16, choices=Livelihood.choices, default=Livelihood.AGRICULTURE
+    )
+    registered_on = models.DateField(
+        _("registered on"), null=True, blank=True, help_text=_("When the household was formed or moved in.")
+    )
+    ended_on = models.DateField(
+        _("ended on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "First day it is no longer a household of the commune (moved away, merged with another)."
+        ),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -82,6 +121,12 @@ class Household(models.Model):
         ordering = ["commune", "code"]
         constraints = [
             models.UniqueConstraint(fields=["commune", "code"], name="household_code_unique_in_commune"),
+            models.CheckConstraint(
+                condition=Q(registered_on__isnull=True)
+                | Q(ended_on__isnull=True)
+                | Q(ended_on__gt=models.F("registered_on")),
+                name="household_dates_in_order",
+            ),
         ]
 
     def __str__(self):
@@ -96,6 +141,12 @@ class Household(models.Model):
             raise ValidationError({"village": _("This village is not in the household's commune.")})
         if not self.area_type and self.commune_id:
             self.area_type = self.commune.area_type
+        if self.registered_on and self.ended_on and self.ended_on <= self.registered_on:
+            raise ValidationError({"ended_on": _("The end date must be after the registration date.")})
+
+    @property
+    def is_farm(self) -> bool:
+        return self.main_livelihood in FARM_LIVELIHOODS
 
 
 class Sex(models.TextChoices):
@@ -146,7 +197,10 @@ class Person(models.Model):
         ordering = ["full_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["citizen_id"], condition=~Q(citizen_id=""), name="citizen_id_unique_when_known"
+                fields=["citizen_id"],
+                condition=~Q(citizen_id=""),
+                name="citizen_id_unique_when_known",
+                violation_error_message=_("Another person already has this citizen ID number."),
             ),
             models.CheckConstraint(condition=Q(birth_year__gte=1900), name="person_birth_year_after_1900"),
         ]
@@ -220,7 +274,12 @@ class Member(models.Model):
         ordering = ["household", "joined_on", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["person"], condition=Q(left_on__isnull=True), name="person_in_one_household_at_a_time"
+                fields=["person"],
+                condition=Q(left_on__isnull=True),
+                name="person_in_one_household_at_a_time",
+                violation_error_message=_(
+                    "This person already lives in another household: record the move first."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(joined_on__isnull=True)
@@ -253,8 +312,41 @@ class Category(models.TextChoices):
     NOT_POOR = "not_poor", _("Not poor")
 
 
+# Decision 24/2021/QĐ-TTg: an ad-hoc review is decided within 15 days of the request.
+AD_HOC_DEADLINE_DAYS = 15
+# Public posting of the results, in working days (to confirm, DOMAIN.md §4).
+POSTING_WORKING_DAYS = 3
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """`days` working days (Monday–Friday; public holidays are not known here) after `start`."""
+    date = start
+    while days > 0:
+        date += datetime.timedelta(days=1)
+        if date.weekday() < 5:
+            days -= 1
+    return date
+
+
+class ReviewRoundQuerySet(models.QuerySet):
+    def in_communes(self, communes):
+        return self.filter(commune__in=communes)
+
+    def overdue(self, on: datetime.date | None = None):
+        """Ad-hoc reviews not decided by their 15-day deadline."""
+        on = on or today()
+        return self.filter(
+            kind=ReviewRound.Kind.AD_HOC,
+            requested_on__lt=on - datetime.timedelta(days=AD_HOC_DEADLINE_DAYS),
+        ).exclude(state__in=ReviewRound.DECIDED_STATES)
+
+
 class ReviewRound(models.Model):
-    """A commune's review of its households: the periodic one of a year, or an ad-hoc one on request."""
+    """A commune's review of its households: the periodic one of a year, or an ad-hoc one on request.
+
+    Its states are the legal steps of DOMAIN.md §4; each move is kept as a `RoundStep` with its date
+    and who recorded it. Once decided (approved, then reported) the round is read-only.
+    """
 
     class Kind(models.TextChoices):
         PERIODIC = "periodic", _("Periodic review")
@@ -269,6 +361,28 @@ class ReviewRound(models.Model):
         REPORTED = "reported", _("Reported to the upper level")
 
     DECIDED_STATES = (State.APPROVED, State.REPORTED)
+    # The legal steps, in order, for each kind: only these moves are offered. The village meeting may
+    # send households back to the survey; an ad-hoc review has no village meeting.
+    MOVES = {
+        Kind.PERIODIC: {
+            State.PREPARATION: (State.SURVEY,),
+            State.SURVEY: (State.VILLAGE_MEETING,),
+            State.VILLAGE_MEETING: (State.PUBLIC_POSTING, State.SURVEY),
+            State.PUBLIC_POSTING: (State.APPROVED,),
+            State.APPROVED: (State.REPORTED,),
+            State.REPORTED: (),
+        },
+        Kind.AD_HOC: {
+            State.PREPARATION: (State.SURVEY,),
+            State.SURVEY: (State.PUBLIC_POSTING,),
+            State.PUBLIC_POSTING: (State.APPROVED,),
+            State.APPROVED: (State.REPORTED,),
+            State.REPORTED: (),
+        },
+    }
+    # The periodic review runs 1 September – 14 December (Decision 24/2021/QĐ-TTg).
+    PERIOD_START = (9, 1)
+    PERIOD_END = (12, 14)
 
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="review_rounds", verbose_name=_("commune")
@@ -281,6 +395,16 @@ class ReviewRound(models.Model):
         help_text=_("Recorded with the round, so a past year never changes when a new standard comes."),
     )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PREPARATION)
+    requested_on = models.DateField(
+        _("requested on"),
+        null=True,
+        blank=True,
+        help_text=_("Ad-hoc review: the date of the household's request."),
+    )
+    posting_ends_on = models.DateField(_("public posting ends on"), null=True, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+
+    objects = ReviewRoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("review round")
@@ -292,15 +416,159 @@ class ReviewRound(models.Model):
                 condition=Q(kind="periodic"),
                 name="one_periodic_review_per_commune_year",
             ),
+            models.CheckConstraint(
+                condition=Q(kind="periodic") | Q(requested_on__isnull=False),
+                name="ad_hoc_review_has_request_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_on__isnull=False) | ~Q(state__in=["approved", "reported"]),
+                name="decided_round_has_decision_date",
+            ),
         ]
 
     def __str__(self):
         return f"{self.commune} · {self.year} · {self.get_kind_display()}"
 
+    def get_absolute_url(self):
+        return reverse("households:round", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        try:
+            standard = poverty.get_standard(self.standard)
+        except poverty.ClassificationError as error:
+            raise ValidationError({"standard": str(error)}) from error
+        if self.year and not standard.covers(self.year):
+            raise ValidationError(
+                {
+                    "standard": _("%(standard)s does not cover %(year)s.")
+                    % {"standard": standard, "year": self.year}
+                }
+            )
+        if self.kind == self.Kind.AD_HOC and not self.requested_on:
+            raise ValidationError({"requested_on": _("An ad-hoc review needs the date of the request.")})
+
+    @property
+    def standard_definition(self) -> poverty.Standard:
+        return poverty.get_standard(self.standard)
+
+    @property
+    def is_decided(self) -> bool:
+        return self.state in self.DECIDED_STATES
+
+    @property
+    def accepts_answers(self) -> bool:
+        """Survey answers are entered during the survey."""
+        return self.state == self.State.SURVEY
+
+    @property
+    def accepts_final_categories(self) -> bool:
+        """The meeting, or a complaint during the posting, may change a household's category."""
+        return self.state in (self.State.VILLAGE_MEETING, self.State.PUBLIC_POSTING)
+
+    @property
+    def accepts_households(self) -> bool:
+        return self.state in (self.State.PREPARATION, self.State.SURVEY)
+
+    def allowed_moves(self) -> tuple[str, ...]:
+        return tuple(self.MOVES[self.kind][self.state])
+
+    @property
+    def period(self) -> tuple[datetime.date, datetime.date]:
+        return datetime.date(self.year, *self.PERIOD_START), datetime.date(self.year, *self.PERIOD_END)
+
+    @property
+    def deadline(self) -> datetime.date | None:
+        if self.kind != self.Kind.AD_HOC or not self.requested_on:
+            return None
+        return self.requested_on + datetime.timedelta(days=AD_HOC_DEADLINE_DAYS)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.deadline is not None and not self.is_decided and self.deadline < today()
+
+
+class RoundStep(models.Model):
+    """A move of a review round into a state: when it happened and who recorded it."""
+
+    round = models.ForeignKey(
+        ReviewRound, on_delete=models.CASCADE, related_name="steps", verbose_name=_("round")
+    )
+    state = models.CharField(_("step"), max_length=20, choices=ReviewRound.State.choices)
+    on = models.DateField(_("date"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    note = models.TextField(_("note"), blank=True, help_text=_("Minutes, participants, decision number…"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review step")
+        verbose_name_plural = _("review steps")
+        ordering = ["round", "on", "pk"]
+
+    def __str__(self):
+        return f"{self.get_state_display()} · {self.on:%d/%m/%Y}"
+
+
+class Complaint(models.Model):
+    """A complaint about the posted results; the round cannot be approved while one is open."""
+
+    round = models.ForeignKey(
+        ReviewRound, on_delete=models.CASCADE, related_name="complaints", verbose_name=_("round")
+    )
+    household = models.ForeignKey(
+        "Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("household concerned"),
+    )
+    received_on = models.DateField(_("received on"))
+    content = models.TextField(_("complaint"))
+    outcome = models.TextField(_("outcome of the re-check"), blank=True)
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["round", "received_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=models.F("received_on")),
+                name="complaint_resolved_after_received",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.round} · {self.received_on:%d/%m/%Y}"
+
+    def clean(self):
+        super().clean()
+        if self.resolved_on and not self.outcome.strip():
+            raise ValidationError({"outcome": _("Say what the re-check found before closing the complaint.")})
+        if self.resolved_on and self.received_on and self.resolved_on < self.received_on:
+            raise ValidationError(
+                {"resolved_on": _("A complaint cannot be resolved before it was received.")}
+            )
+
 
 class HouseholdReviewQuerySet(models.QuerySet):
     def decided(self):
         return self.filter(round__state__in=ReviewRound.DECIDED_STATES)
+
+    def in_year(self, year: int):
+        return self.filter(round__year=year)
+
+    def effective_first(self):
+        """The review that counts for a year first: the latest decided (an ad-hoc one after the periodic)."""
+        return self.order_by(models.F("round__decided_on").desc(nulls_last=True), "-pk")
 
 
 class HouseholdReview(models.Model):
@@ -333,6 +601,23 @@ class HouseholdReview(models.Model):
         help_text=_("The final category if the meeting or a complaint changed it, else the computed one."),
     )
     evidence = models.TextField(_("evidence notes"), blank=True)
+    surveyed_on = models.DateField(_("surveyed on"), null=True, blank=True)
+    surveyed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("surveyed by"),
+    )
+    final_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("final category set by"),
+    )
 
     objects = HouseholdReviewQuerySet.as_manager()
 
@@ -342,10 +627,63 @@ class HouseholdReview(models.Model):
         ordering = ["round", "household"]
         constraints = [
             models.UniqueConstraint(fields=["round", "household"], name="one_review_per_household_per_round"),
+            models.CheckConstraint(
+                condition=Q(final_category="") | ~Q(final_reason=""),
+                name="final_category_has_a_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(final_category="", category=models.F("computed_category"))
+                | (~Q(final_category="") & Q(category=models.F("final_category"))),
+                name="category_is_final_else_computed",
+            ),
         ]
 
     def __str__(self):
         return f"{self.household} · {self.round.year}"
+
+    def get_absolute_url(self):
+        return reverse("households:survey", args=[self.pk])
+
+    @property
+    def is_surveyed(self) -> bool:
+        return bool(self.computed_category)
+
+    @property
+    def deprived_keys(self) -> list[str]:
+        return [d.indicator for d in self.deprivations.all()]
+
+    def classification(self) -> poverty.Classification | None:
+        if not self.is_surveyed:
+            return None
+        return poverty.classify(
+            self.round.standard_definition,
+            self.household.area_type,
+            self.monthly_income_per_person,
+            self.deprived_keys,
+            a_points=self.a_points,
+        )
+
+    @property
+    def has_low_income_workers(self) -> bool:
+        return self.is_surveyed and poverty.is_low_income_household(
+            self.round.standard_definition,
+            self.household.area_type,
+            self.category,
+            self.monthly_income_per_person,
+        )
+
+    def low_income_workers(self) -> list["Person"]:
+        """Decree 30/2025: working-age members of a household neither poor nor near-poor, under the cap."""
+        if not self.has_low_income_workers:
+            return []
+        on = self.round.decided_on or datetime.date(self.round.year, 12, 31)
+        not_workers = {Person.Employment.NOT_WORKING_AGE, Person.Employment.UNABLE, Person.Employment.STUDENT}
+        return [
+            member.person
+            for member in self.household.members.on(on).select_related("person")
+            if member.person.age_in(self.round.year) >= poverty.WORKING_AGE_FROM
+            and member.person.employment not in not_workers
+        ]
 
 
 class Deprivation(models.Model):
@@ -365,3 +703,67 @@ class Deprivation(models.Model):
 
     def __str__(self):
         return self.indicator
+
+    @property
+    def indicator_name(self) -> str:
+        try:
+            return str(self.review.round.standard_definition.indicator(self.indicator).name)
+        except poverty.ClassificationError:
+            return self.indicator
+
+
+class FarmAverageRecord(models.Model):
+    """A request to be recognised as a household in agriculture, forestry, fishery or salt-making with an
+    average living standard (DOMAIN.md §4): income of the previous 12 months without state social
+    assistance; the commune decides, and the state then co-pays the members' health insurance."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="farm_average_records", verbose_name=_("household")
+    )
+    requested_on = models.DateField(_("requested on"))
+    standard = models.CharField(_("poverty standard"), max_length=32)
+    income_12_months = models.PositiveBigIntegerField(
+        _("income of the previous 12 months (đồng)"), help_text=_("Without state social assistance.")
+    )
+    member_count = models.PositiveSmallIntegerField(
+        _("members"), validators=[MinValueValidator(1)], help_text=_("Members sharing that income.")
+    )
+    monthly_income_per_person = models.PositiveBigIntegerField(
+        _("income per person per month (đồng)"), editable=False
+    )
+    eligible = models.BooleanField(
+        _("meets the criteria"),
+        editable=False,
+        default=False,
+        help_text=_("Farm livelihood and an income of average living standard, computed by the rule."),
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    recognised = models.BooleanField(_("recognised by the commune"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decision recorded by"),
+    )
+
+    class Meta:
+        verbose_name = _("farm household of average living standard")
+        verbose_name_plural = _("farm households of average living standard")
+        ordering = ["-requested_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(member_count__gte=1), name="farm_average_has_members"),
+            models.CheckConstraint(
+                condition=Q(decided_on__isnull=True, recognised__isnull=True)
+                | Q(decided_on__isnull=False, recognised__isnull=False),
+                name="farm_average_decision_has_date_and_outcome",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.household} · {self.requested_on:%d/%m/%Y}"
+
+    @property
+    def year(self) -> int:
+        return self.requested_on.year

@@ -68,7 +68,6 @@ def test_list_runs_the_same_queries_for_few_and_many_communes(
     client_of, department_officer, geography, django_assert_max_num_queries
 ):
     client = client_of(department_officer)
-    client.get(reverse("home"))  # the session's refresh time is written once a minute, not per page
     # session, user, profile, issuing body, count, page, successors, predecessors, filter choices (2)
     with django_assert_max_num_queries(10):
         client.get(reverse("communes:list"), {"status": "all"})

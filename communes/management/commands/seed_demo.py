@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from communes import demo
+from households import demo as households_demo
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             demo.seed()
+            households_demo.seed()
         self.stdout.write(
             f"Demo data ready. Sign in as {demo.DEMO_USERNAME!r} with password {demo.DEMO_PASSWORD!r}."
         )

@@ -1,0 +1,85 @@
+"""Who sees and changes households and reviews: every decision of this app is one function here.
+
+Scope follows `communes.access.communes_for(user)`: outside it → 404; in scope but the role may not
+write → 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from communes.access import communes_for, profile_of
+from communes.models import Role
+from households.models import FarmAverageRecord, Household, HouseholdReview, Member, ReviewRound
+
+# Enter households, members and surveys, and record the steps of a review.
+WRITERS = {Role.DEPARTMENT_ADMIN, Role.DEPARTMENT_OFFICER, Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER}
+# Need the full citizen ID numbers to check who is who: the commune staff who enter them, and the
+# administrator. Everyone else sees them masked; viewers never see them at all in full.
+CITIZEN_ID_READERS = {Role.DEPARTMENT_ADMIN, Role.COMMUNE_OFFICER}
+
+
+def _role(user) -> str | None:
+    profile = profile_of(user)
+    return profile.role if profile else None
+
+
+def can_write(user) -> bool:
+    return user.is_superuser or _role(user) in WRITERS
+
+
+def can_see_citizen_ids(user) -> bool:
+    return user.is_superuser or _role(user) in CITIZEN_ID_READERS
+
+
+def households_for(user):
+    return Household.objects.in_communes(communes_for(user))
+
+
+def rounds_for(user):
+    return ReviewRound.objects.in_communes(communes_for(user))
+
+
+def _checked(obj, user, write: bool):
+    if write and not can_write(user):
+        raise PermissionDenied
+    return obj
+
+
+def get_household_for(user, pk, *, write: bool = False) -> Household:
+    household = get_object_or_404(households_for(user).select_related("commune", "village"), pk=pk)
+    return _checked(household, user, write)
+
+
+def get_member_for(user, pk, *, write: bool = False) -> Member:
+    member = get_object_or_404(
+        Member.objects.filter(household__in=households_for(user)).select_related(
+            "person", "household__commune", "household__village"
+        ),
+        pk=pk,
+    )
+    return _checked(member, user, write)
+
+
+def get_round_for(user, pk, *, write: bool = False) -> ReviewRound:
+    review_round = get_object_or_404(rounds_for(user).select_related("commune__district"), pk=pk)
+    return _checked(review_round, user, write)
+
+
+def get_review_for(user, pk, *, write: bool = False) -> HouseholdReview:
+    review = get_object_or_404(
+        HouseholdReview.objects.filter(round__in=rounds_for(user)).select_related(
+            "round__commune", "household__village", "household__commune", "surveyed_by", "final_set_by"
+        ),
+        pk=pk,
+    )
+    return _checked(review, user, write)
+
+
+def get_farm_average_for(user, pk, *, write: bool = False) -> FarmAverageRecord:
+    record = get_object_or_404(
+        FarmAverageRecord.objects.filter(household__in=households_for(user)).select_related(
+            "household__commune", "household__village"
+        ),
+        pk=pk,
+    )
+    return _checked(record, user, write)

@@ -1,0 +1,258 @@
+"""Demo households of Mường Hoong and Ngọc Linh (the communes before the 2025 merger), with members and
+the decided periodic reviews of 2022 and 2023, made through the same services as the pages.
+
+Figures are invented but believable for two very poor mountain communes: about half the households
+poor in 2022, fewer in 2023, with some households moving between categories. Every draw comes from a
+random generator seeded by the household's code, so running the seed again changes nothing.
+"""
+
+import datetime
+import random
+
+from django.contrib.auth import get_user_model
+
+from communes import demo as communes_demo
+from communes.models import Commune, Profile, Role
+from households import poverty, services
+from households.models import Household, Member, Person, ReviewRound
+
+HOUSEHOLDS_PER_VILLAGE = 14
+YEARS = (2022, 2023)
+ETHNICITY = "Xơ Đăng"
+MALE_NAMES = [
+    "Phiên",
+    "Lâm",
+    "Tuấn",
+    "Hùng",
+    "Blong",
+    "Dũng",
+    "Khăm",
+    "Nguyên",
+    "Thiết",
+    "Vương",
+    "Hiếu",
+    "Ríu",
+]
+FEMALE_NAMES = ["Nhung", "Hoa", "Lệ", "Thảo", "Blin", "Mai", "Loan", "Hiên", "Nga", "Xuân", "Hằng", "Pưa"]
+# 2022 categories drawn with these weights, then next year's from the previous one.
+FIRST_YEAR = {poverty.POOR: 50, poverty.NEAR_POOR: 20, poverty.AVERAGE: 18, poverty.NOT_POOR: 12}
+NEXT_YEAR = {
+    poverty.POOR: {poverty.POOR: 78, poverty.NEAR_POOR: 12, poverty.AVERAGE: 10},
+    poverty.NEAR_POOR: {poverty.POOR: 7, poverty.NEAR_POOR: 68, poverty.AVERAGE: 25},
+    poverty.AVERAGE: {poverty.NEAR_POOR: 8, poverty.AVERAGE: 80, poverty.NOT_POOR: 12},
+    poverty.NOT_POOR: {poverty.AVERAGE: 10, poverty.NOT_POOR: 90},
+}
+# Answers that give each category: income range (đồng per person per month) and deprivation count.
+ANSWERS = {
+    poverty.POOR: ((600_000, 1_500_000), (3, 6)),
+    poverty.NEAR_POOR: ((800_000, 1_500_000), (0, 2)),
+    poverty.AVERAGE: ((1_510_000, 2_250_000), (0, 3)),
+    poverty.NOT_POOR: ((2_260_000, 3_600_000), (0, 1)),
+}
+STEP_DATES = {  # the legal steps of the periodic review, within 1 September – 14 December
+    ReviewRound.State.PREPARATION: (9, 5),
+    ReviewRound.State.SURVEY: (9, 20),
+    ReviewRound.State.VILLAGE_MEETING: (11, 8),
+    ReviewRound.State.PUBLIC_POSTING: (11, 15),
+    ReviewRound.State.APPROVED: (12, 5),
+    ReviewRound.State.REPORTED: (12, 12),
+}
+OFFICERS = {
+    communes_demo.MUONG_HOONG["code"]: ("mh_canbo", "A Dũng", "Công chức Văn hóa - Xã hội xã Mường Hoong"),
+    communes_demo.NGOC_LINH_OLD["code"]: ("nl_canbo", "Y Hoa", "Công chức Văn hóa - Xã hội xã Ngọc Linh"),
+}
+
+
+def _pick(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def categories_of(code: str) -> dict[int, str]:
+    rng = random.Random(f"path-{code}")
+    path = {YEARS[0]: _pick(rng, FIRST_YEAR)}
+    for year in YEARS[1:]:
+        path[year] = _pick(rng, NEXT_YEAR[path[year - 1]])
+    return path
+
+
+def answers_for(code: str, year: int, category: str) -> dict:
+    rng = random.Random(f"answers-{code}-{year}")
+    (low, high), (fewest, most) = ANSWERS[category]
+    income = rng.randrange(low, high + 1, 10_000)
+    deprived = rng.sample(list(poverty.DECREE_07_2021.indicator_keys), rng.randint(fewest, most))
+    return {"monthly_income_per_person": income, "deprived": deprived}
+
+
+def _citizen_id(serial: str, birth_year: int, female: bool) -> str:
+    """Kon Tum's province code 062, sex and century, year of birth, then a serial unique in the demo."""
+    century = 0 if birth_year < 2000 else 2
+    return f"062{century + female}{birth_year % 100:02d}{serial}"
+
+
+def _officer(commune: Commune):
+    username, full_name, job_title = OFFICERS[commune.code]
+    user, created = get_user_model().objects.get_or_create(
+        username=username, defaults={"first_name": full_name}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save()
+        profile = Profile.objects.create(user=user, role=Role.COMMUNE_OFFICER, job_title=job_title)
+        profile.communes.set([commune])
+    return user
+
+
+def _members(household: Household, rng: random.Random) -> None:
+    head_born = rng.randint(1962, 1998)
+    people = [("head", False, head_born), ("spouse", True, head_born + rng.randint(-3, 4))]
+    for _ in range(rng.randint(1, 5)):
+        people.append(("child", rng.random() < 0.5, rng.randint(max(head_born + 18, 1985), 2021)))
+    if rng.random() < 0.2:
+        people.append(("parent", rng.random() < 0.6, head_born - rng.randint(20, 28)))
+    for index, (relation, female, born) in enumerate(people):
+        given = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
+        name = household.head_name if relation == "head" else f"{'Y' if female else 'A'} {given}"
+        adult = 2022 - born >= 14
+        age = 2022 - born
+        person = Person(
+            full_name=name,
+            sex="female" if female else "male",
+            birth_year=born,
+            citizen_id=_citizen_id(f"{household.commune.code[-1]}{household.code[1:]}{index}", born, female)
+            if adult
+            else "",
+            health_insurance_card=f"DK2{rng.randrange(10**12):012d}" if rng.random() < 0.85 else "",
+            school="attending"
+            if 6 <= age < 16 and rng.random() < 0.9
+            else ("not_attending" if 6 <= age < 16 else "n/a"),
+            employment=(
+                rng.choice(["self_employed", "self_employed", "employed_no_contract", "unemployed"])
+                if 15 <= age < 60
+                else "not_working_age"
+            ),
+        )
+        services.add_member(household=household, person=person, relation=relation)
+
+
+def seed_households(commune: Commune) -> list[Household]:
+    households = []
+    for village_index, village in enumerate(commune.villages.order_by("name"), start=1):
+        for number in range(1, HOUSEHOLDS_PER_VILLAGE + 1):
+            code = f"{village_index:02d}{number:03d}"
+            rng = random.Random(f"household-{commune.code}-{code}")
+            head_name = f"A {rng.choice(MALE_NAMES)} {rng.choice(MALE_NAMES)}"
+            household, created = Household.objects.get_or_create(
+                commune=commune,
+                code=code,
+                defaults={
+                    "village": village,
+                    "head_name": head_name,
+                    "address": f"{village.name}, xã {commune.name}",
+                    "area_type": commune.area_type,
+                    "ethnicity": ETHNICITY if rng.random() < 0.95 else "Kinh",
+                    "main_livelihood": rng.choice(["agriculture"] * 6 + ["forestry", "wage_work", "trade"]),
+                },
+            )
+            if created:
+                _members(household, rng)
+            households.append(household)
+    return households
+
+
+def seed_round(commune: Commune, year: int, households: list[Household], officer) -> None:
+    if ReviewRound.objects.filter(commune=commune, year=year, kind=ReviewRound.Kind.PERIODIC).exists():
+        return
+    State = ReviewRound.State
+
+    def on(state):
+        return datetime.date(year, *STEP_DATES[state])
+
+    review_round = services.open_round(commune=commune, year=year, by=officer, on=on(State.PREPARATION))
+    services.list_households(review_round=review_round, households=households)
+    services.move_round(review_round=review_round, to_state=State.SURVEY, by=officer, on=on(State.SURVEY))
+    review_round.refresh_from_db()
+    for review in review_round.reviews.select_related("household", "round"):
+        category = categories_of(f"{commune.code}-{review.household.code}")[year]
+        answers = answers_for(f"{commune.code}-{review.household.code}", year, category)
+        services.record_survey(
+            review=review,
+            **answers,
+            evidence="Phiếu B2 do rà soát viên thôn điền, chủ hộ ký xác nhận.",
+            by=officer,
+            on=on(State.SURVEY) + datetime.timedelta(days=review.household.pk % 30),
+        )
+    services.move_round(
+        review_round=review_round,
+        to_state=State.VILLAGE_MEETING,
+        by=officer,
+        on=on(State.VILLAGE_MEETING),
+        note="Họp dân tại các thôn; trên 50% người tham dự thống nhất kết quả; có biên bản.",
+    )
+    review_round.refresh_from_db()
+    # The meeting changed one household's category: a near-poor household with a long illness.
+    changed = (
+        review_round.reviews.filter(computed_category=poverty.NEAR_POOR).order_by("household__code").first()
+    )
+    if changed:
+        services.set_final_category(
+            review=changed,
+            category=poverty.POOR,
+            reason="Họp dân thống nhất: chủ hộ ốm nặng dài ngày, không còn khả năng lao động.",
+            by=officer,
+        )
+    services.move_round(
+        review_round=review_round,
+        to_state=State.PUBLIC_POSTING,
+        by=officer,
+        on=on(State.PUBLIC_POSTING),
+        note="Niêm yết tại trụ sở UBND xã và nhà văn hóa các thôn.",
+    )
+    for state, note in (
+        (State.APPROVED, "Chủ tịch UBND xã quyết định công nhận danh sách hộ nghèo, hộ cận nghèo."),
+        (State.REPORTED, "Báo cáo Chủ tịch UBND huyện Đắk Glei."),
+    ):
+        services.move_round(review_round=review_round, to_state=state, by=officer, on=on(state), note=note)
+
+
+def seed_farm_average(commune: Commune, households: list[Household], officer) -> None:
+    """Two requests in 2022 from farm households of average living standard, recognised."""
+    candidates = [
+        h
+        for h in households
+        if h.is_farm and categories_of(f"{commune.code}-{h.code}")[2022] == poverty.AVERAGE
+    ][:2]
+    for household in candidates:
+        if household.farm_average_records.exists():
+            continue
+        record = services.record_farm_average_request(
+            household=household,
+            requested_on=datetime.date(2022, 8, 15),
+            income_12_months=4 * 12 * 1_800_000,
+            member_count=4,
+        )
+        services.decide_farm_average(
+            record=record, recognised=True, on=datetime.date(2022, 8, 29), by=officer
+        )
+
+
+def seed_move(households: list[Household]) -> None:
+    """A daughter marries into another household of the village in 2023: her history stays on both."""
+    first, second = households[0], households[1]
+    if Member.objects.filter(household=second, joined_on=datetime.date(2023, 3, 1)).exists():
+        return
+    child = first.members.current().filter(relation="child").order_by("person__birth_year", "pk").first()
+    if child:
+        services.move_member(
+            member=child, to_household=second, on=datetime.date(2023, 3, 1), relation="other"
+        )
+
+
+def seed() -> None:
+    for data in (communes_demo.MUONG_HOONG, communes_demo.NGOC_LINH_OLD):
+        commune = Commune.objects.get(code=data["code"])
+        officer = _officer(commune)
+        households = seed_households(commune)
+        for year in YEARS:
+            seed_round(commune, year, households, officer)
+        seed_farm_average(commune, households, officer)
+        seed_move(households)

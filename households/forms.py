@@ -1,0 +1,287 @@
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from communes.forms import DATE_PLACEHOLDER
+from communes.models import Commune, Village, today
+from core import citizen_id
+from households import poverty
+from households.models import Category, Complaint, Household, Livelihood, Person, Relation, ReviewRound
+
+
+def date_input():
+    return forms.DateInput(attrs={"placeholder": DATE_PLACEHOLDER})
+
+
+class VillageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, village):
+        return f"{village.name} · {village.commune.name}"
+
+
+class HouseholdForm(forms.ModelForm):
+    """The commune is the village's: a household cannot be put in a village of another commune."""
+
+    village = VillageChoiceField(label=_("Village"), queryset=Village.objects.none())
+
+    class Meta:
+        model = Household
+        fields = [
+            "village",
+            "code",
+            "head_name",
+            "address",
+            "area_type",
+            "ethnicity",
+            "main_livelihood",
+            "registered_on",
+            "ended_on",
+        ]
+        widgets = {"registered_on": date_input(), "ended_on": date_input()}
+
+    def __init__(self, *args, communes, **kwargs):
+        super().__init__(*args, **kwargs)
+        villages = Village.objects.filter(commune__in=communes).select_related("commune")
+        if not self.instance.pk:
+            villages = villages.filter(commune__in=communes.current()).current()
+        self.fields["village"].queryset = villages.order_by("commune__name", "name")
+        self.fields["area_type"].required = False
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip()
+
+    def clean_head_name(self):
+        return " ".join(self.cleaned_data["head_name"].split())
+
+    def clean(self):
+        cleaned = super().clean()
+        village = cleaned.get("village")
+        if village:
+            self.instance.commune = village.commune
+            code = cleaned.get("code")
+            taken = Household.objects.filter(commune=village.commune, code=code).exclude(pk=self.instance.pk)
+            if code and taken.exists():
+                self.add_error("code", _("Another household of this commune has this code."))
+        return cleaned
+
+
+class PersonForm(forms.ModelForm):
+    citizen_id = forms.CharField(
+        label=_("Citizen ID number"),
+        required=False,
+        max_length=20,  # room for the spaces or dots people type; normalised to 12 digits
+        help_text=_("12 digits. Shown masked outside the record."),
+    )
+    relation = forms.ChoiceField(label=_("Relation to the head"), choices=Relation.choices)
+    joined_on = forms.DateField(label=_("Joined on"), required=False, widget=date_input())
+
+    class Meta:
+        model = Person
+        fields = [
+            "full_name",
+            "sex",
+            "birth_year",
+            "citizen_id",
+            "health_insurance_card",
+            "school",
+            "employment",
+        ]
+
+    def __init__(self, *args, show_citizen_id: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not show_citizen_id:
+            # A role that may not read ID numbers cannot see the stored one; leaving it blank keeps it.
+            self.fields["citizen_id"].widget = forms.PasswordInput(render_value=False)
+            self.fields["citizen_id"].help_text = _("Recorded: %(masked)s. Leave empty to keep it.") % {
+                "masked": self.instance.masked_citizen_id or "—"
+            }
+            self._keep_citizen_id = self.instance.citizen_id
+        else:
+            self._keep_citizen_id = None
+
+    def clean_full_name(self):
+        return " ".join(self.cleaned_data["full_name"].split())
+
+    def clean_citizen_id(self):
+        value = citizen_id.normalise(self.cleaned_data.get("citizen_id", ""))
+        if not value and self._keep_citizen_id:
+            return self._keep_citizen_id
+        return value
+
+
+class MemberEditForm(PersonForm):
+    """Edits the person; the relation and join date belong to the membership."""
+
+
+class MoveMemberForm(forms.Form):
+    to_household = forms.ModelChoiceField(label=_("New household"), queryset=Household.objects.none())
+    relation = forms.ChoiceField(label=_("Relation to the new head"), choices=Relation.choices)
+    on = forms.DateField(label=_("Moved on"), initial=today, widget=date_input())
+
+    def __init__(self, *args, households, exclude, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_household"].queryset = (
+            households.exclude(pk=exclude.pk).filter(ended_on__isnull=True).select_related("village")
+        )
+
+
+class EndMembershipForm(forms.Form):
+    on = forms.DateField(label=_("Left on"), initial=today, widget=date_input())
+
+
+class HouseholdFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100, help_text=_("Name or code"))
+    commune = forms.ModelChoiceField(label=_("Commune"), queryset=Commune.objects.none(), required=False)
+    village = VillageChoiceField(label=_("Village"), queryset=Village.objects.none(), required=False)
+    year = forms.TypedChoiceField(label=_("Review year"), coerce=int, required=False, empty_value=None)
+    category = forms.ChoiceField(label=_("Category that year"), required=False)
+    livelihood = forms.ChoiceField(label=_("Main livelihood"), required=False)
+    indicator = forms.ChoiceField(label=_("Deprived in"), required=False)
+    farm_average = forms.BooleanField(label=_("Farm household of average living standard"), required=False)
+
+    def __init__(self, *args, communes, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = communes.order_by("name", "code")
+        self.fields["village"].queryset = (
+            Village.objects.filter(commune__in=communes)
+            .select_related("commune")
+            .order_by("commune__name", "name")
+        )
+        self.fields["year"].choices = [("", _("Latest review"))] + [(year, year) for year in years]
+        self.fields["category"].choices = [("", _("Any")), *Category.choices, ("none", _("Not reviewed"))]
+        self.fields["livelihood"].choices = [("", _("Any")), *Livelihood.choices]
+        indicators = {}
+        for standard in poverty.STANDARDS.values():
+            for indicator in standard.indicators:
+                indicators.setdefault(indicator.key, indicator.name)
+        self.fields["indicator"].choices = [("", _("Any")), *indicators.items()]
+
+
+class OpenRoundForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, initial=lambda: today().year)
+
+
+class MoveRoundForm(forms.Form):
+    to_state = forms.ChoiceField(label=_("Next step"), choices=ReviewRound.State.choices)
+    on = forms.DateField(label=_("Date"), initial=today, widget=date_input())
+    posting_ends_on = forms.DateField(
+        label=_("Public posting ends on"),
+        required=False,
+        widget=date_input(),
+        help_text=_("For the public posting: empty means 3 working days (to confirm)."),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Minutes, participants and share agreeing, decision number…"),
+    )
+
+
+class SurveyForm(forms.Form):
+    """The answers of form B2: the category is computed from them, never chosen."""
+
+    monthly_income_per_person = forms.IntegerField(
+        label=_("Income per person per month (đồng)"), min_value=0, required=False
+    )
+    a_points = forms.IntegerField(
+        label=_("A points (form B2)"),
+        min_value=0,
+        required=False,
+        help_text=_("When given, they decide the income test (line: 140 rural, 175 urban)."),
+    )
+    deprived = forms.MultipleChoiceField(
+        label=_("Deprived in"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    evidence = forms.CharField(
+        label=_("Evidence notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, standard: poverty.Standard, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.standard = standard
+        self.fields["deprived"].choices = [
+            (indicator.key, f"{indicator.dimension} · {indicator.name}") for indicator in standard.indicators
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("monthly_income_per_person") is None and cleaned.get("a_points") is None:
+            raise forms.ValidationError(_("Enter the income per person per month, or the A points."))
+        return cleaned
+
+
+class FinalCategoryForm(forms.Form):
+    final_category = forms.ChoiceField(
+        label=_("Final category"),
+        required=False,
+        help_text=_("Only where the village meeting or a complaint changed the computed category."),
+    )
+    final_reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["final_category"].choices = [("", _("As computed")), *Category.choices]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("final_category") and not cleaned.get("final_reason", "").strip():
+            self.add_error(
+                "final_reason", _("Give the reason the meeting or the complaint changed the category.")
+            )
+        return cleaned
+
+
+class ComplaintForm(forms.ModelForm):
+    class Meta:
+        model = Complaint
+        fields = ["household", "received_on", "content", "outcome", "resolved_on"]
+        widgets = {
+            "received_on": date_input(),
+            "resolved_on": date_input(),
+            "content": forms.Textarea(attrs={"rows": 2}),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, review_round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.round = review_round
+        self.fields["household"].queryset = Household.objects.filter(reviews__round=review_round).order_by(
+            "code"
+        )
+
+
+class AdHocRequestForm(forms.Form):
+    requested_on = forms.DateField(label=_("Requested on"), initial=today, widget=date_input())
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class FarmAverageRequestForm(forms.Form):
+    requested_on = forms.DateField(label=_("Requested on"), initial=today, widget=date_input())
+    income_12_months = forms.IntegerField(
+        label=_("Income of the previous 12 months (đồng)"),
+        min_value=0,
+        help_text=_("Without state social assistance."),
+    )
+    member_count = forms.IntegerField(label=_("Members"), min_value=1, max_value=50)
+
+
+class FarmAverageDecisionForm(forms.Form):
+    recognised = forms.TypedChoiceField(
+        label=_("Decision of the commune"),
+        choices=[("yes", _("Recognised")), ("no", _("Not recognised"))],
+        coerce=lambda value: value == "yes",
+    )
+    on = forms.DateField(label=_("Decided on"), initial=today, widget=date_input())
+
+
+class SummaryForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, year) for year in years] or [
+            (datetime.date.today().year, datetime.date.today().year)
+        ]

@@ -1,0 +1,420 @@
+"""The national multidimensional poverty standards as code (DOMAIN.md §3). Pure: no database.
+
+Each standard is one `Standard` definition: its period, income lines per area type, the upper bound
+of "average living standard", the A-point lines of form B2, its indicators and the deprivation
+threshold. A review round records the key of the standard it used, so a past year keeps its rule
+when a new standard comes; adding a standard means adding a definition to `STANDARDS`, nothing else.
+
+Numbers DOMAIN.md marks *(to confirm)* are named in `Standard.to_confirm` and shown as provisional
+in the interface.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+RURAL = "rural"
+URBAN = "urban"
+AREAS = (RURAL, URBAN)
+
+POOR = "poor"
+NEAR_POOR = "near_poor"
+AVERAGE = "average"
+NOT_POOR = "not_poor"
+CATEGORIES = (POOR, NEAR_POOR, AVERAGE, NOT_POOR)
+
+# Circular 07/2021/TT-BLĐTBXH, form B2: B points = 10 per deprived indicator.
+B_POINTS_PER_INDICATOR = 10
+# Labour Code 2019: a worker is 15 or older (the upper bound moves with the retirement age).
+WORKING_AGE_FROM = 15
+
+
+class ClassificationError(ValueError):
+    """Answers the rule cannot classify: an unknown indicator, a negative income, a missing figure."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    dimension: str
+    name: str
+    deprived_when: str
+
+
+@dataclass(frozen=True)
+class Standard:
+    key: str
+    name: str
+    law: str
+    first_year: int
+    last_year: int
+    income_lines: dict[str, int]
+    # Upper bound (inclusive) of "average living standard"; also the low-income worker ceiling.
+    average_upper_bounds: dict[str, int]
+    indicators: tuple[Indicator, ...]
+    poor_min_deprivations: int = 3
+    a_point_lines: dict[str, int] | None = None
+    # Names of the figures above that DOMAIN.md marks "to confirm"; empty when all are settled.
+    to_confirm: tuple[str, ...] = field(default=())
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.to_confirm)
+
+    @property
+    def indicator_keys(self) -> tuple[str, ...]:
+        return tuple(indicator.key for indicator in self.indicators)
+
+    def indicator(self, key: str) -> Indicator:
+        for indicator in self.indicators:
+            if indicator.key == key:
+                return indicator
+        raise ClassificationError(
+            _("Unknown indicator %(key)s for %(standard)s.") % {"key": key, "standard": self.name}
+        )
+
+    def covers(self, year: int) -> bool:
+        return self.first_year <= year <= self.last_year
+
+    def __str__(self):
+        return str(self.name)
+
+
+@dataclass(frozen=True)
+class Classification:
+    category: str
+    reasons: tuple[str, ...]
+    deprivation_count: int
+    b_points: int
+    by_a_points: bool
+
+
+def _indicator(key, dimension, name, deprived_when):
+    return Indicator(key, dimension, name, deprived_when)
+
+
+# The twelve indicators of Decree 07/2021 in six dimensions (wording of "deprived when" to confirm).
+EMPLOYMENT = _indicator(
+    "employment",
+    gettext_lazy("Employment"),
+    gettext_lazy("Employment"),
+    gettext_lazy("A working-age member is unemployed, or works for wages without a labour contract."),
+)
+DEPENDANTS = _indicator(
+    "dependants",
+    gettext_lazy("Employment"),
+    gettext_lazy("Dependants in the household"),
+    gettext_lazy("Dependants (children, elderly, disabled…) are more than half the household."),
+)
+NUTRITION = _indicator(
+    "nutrition",
+    gettext_lazy("Health"),
+    gettext_lazy("Nutrition"),
+    gettext_lazy("A child under 16 is stunted or underweight."),
+)
+HEALTH_INSURANCE = _indicator(
+    "health_insurance",
+    gettext_lazy("Health"),
+    gettext_lazy("Health insurance"),
+    gettext_lazy("A member aged 6 or over has no health insurance."),
+)
+ADULT_EDUCATION = _indicator(
+    "adult_education",
+    gettext_lazy("Education"),
+    gettext_lazy("Education level of adults"),
+    gettext_lazy(
+        "A member aged 16–30 is not in training and lacks the diploma or certificate for their age."
+    ),
+)
+CHILD_SCHOOL_ATTENDANCE = _indicator(
+    "child_school_attendance",
+    gettext_lazy("Education"),
+    gettext_lazy("School attendance of children"),
+    gettext_lazy("A child aged 3 to under 16 does not attend school at the level for their age."),
+)
+HOUSING_QUALITY = _indicator(
+    "housing_quality",
+    gettext_lazy("Housing"),
+    gettext_lazy("Housing quality"),
+    gettext_lazy("The house is non-durable (at least 2 of walls, frame, roof of non-durable material)."),
+)
+HOUSING_AREA_PER_CAPITA = _indicator(
+    "housing_area_per_capita",
+    gettext_lazy("Housing"),
+    gettext_lazy("Housing area per person"),
+    gettext_lazy("Floor area per person is under 8 m²."),
+)
+DOMESTIC_WATER = _indicator(
+    "domestic_water",
+    gettext_lazy("Domestic water and sanitation"),
+    gettext_lazy("Domestic water source"),
+    gettext_lazy("No safe domestic water source."),
+)
+HYGIENIC_LATRINE = _indicator(
+    "hygienic_latrine",
+    gettext_lazy("Domestic water and sanitation"),
+    gettext_lazy("Hygienic latrine"),
+    gettext_lazy("No hygienic latrine."),
+)
+TELECOM_SERVICES = _indicator(
+    "telecom_services",
+    gettext_lazy("Information"),
+    gettext_lazy("Use of telecommunication services"),
+    gettext_lazy("No member uses a phone subscription or the internet."),
+)
+INFORMATION_MEANS = _indicator(
+    "information_means",
+    gettext_lazy("Information"),
+    gettext_lazy("Means of access to information"),
+    gettext_lazy("No TV, radio, computer, and no access to the village loudspeakers."),
+)
+# Added by Decree 351/2025 as reported (keys and wording to confirm).
+DIGITAL_SERVICES = _indicator(
+    "digital_services",
+    gettext_lazy("Information"),
+    gettext_lazy("Use of digital services"),
+    gettext_lazy("No member uses digital public or financial services (wording to confirm)."),
+)
+HOUSEHOLD_WASTE = _indicator(
+    "household_waste",
+    gettext_lazy("Domestic water and sanitation"),
+    gettext_lazy("Household waste"),
+    gettext_lazy("Household waste is not collected or treated hygienically (wording to confirm)."),
+)
+
+DECREE_07_2021 = Standard(
+    key="decree_07_2021",
+    name=gettext_lazy("Decree 07/2021/NĐ-CP (2022–2026)"),
+    law=gettext_lazy("Decree 07/2021/NĐ-CP, amended by Decree 30/2025/NĐ-CP"),
+    first_year=2022,
+    last_year=2026,
+    income_lines={RURAL: 1_500_000, URBAN: 2_000_000},
+    average_upper_bounds={RURAL: 2_250_000, URBAN: 3_000_000},
+    a_point_lines={RURAL: 140, URBAN: 175},
+    indicators=(
+        EMPLOYMENT,
+        DEPENDANTS,
+        NUTRITION,
+        HEALTH_INSURANCE,
+        ADULT_EDUCATION,
+        CHILD_SCHOOL_ATTENDANCE,
+        HOUSING_QUALITY,
+        HOUSING_AREA_PER_CAPITA,
+        DOMESTIC_WATER,
+        HYGIENIC_LATRINE,
+        TELECOM_SERVICES,
+        INFORMATION_MEANS,
+    ),
+)
+
+DECREE_351_2025 = Standard(
+    key="decree_351_2025",
+    name=gettext_lazy("Decree 351/2025/NĐ-CP (2027–2030)"),
+    law=gettext_lazy("Decree 351/2025/NĐ-CP"),
+    first_year=2027,
+    last_year=2030,
+    income_lines={RURAL: 2_200_000, URBAN: 2_800_000},
+    # Not published in DOMAIN.md's sources: 1.5 × the line, the ratio of Decree 07/2021 (to confirm).
+    average_upper_bounds={RURAL: 3_300_000, URBAN: 4_200_000},
+    # The B2 form's A-point lines for this standard are not known yet: A points are refused.
+    a_point_lines=None,
+    indicators=(
+        EMPLOYMENT,
+        DEPENDANTS,
+        NUTRITION,
+        HEALTH_INSURANCE,
+        ADULT_EDUCATION,
+        CHILD_SCHOOL_ATTENDANCE,
+        HOUSING_QUALITY,
+        HOUSING_AREA_PER_CAPITA,
+        DOMESTIC_WATER,
+        HYGIENIC_LATRINE,
+        HOUSEHOLD_WASTE,
+        TELECOM_SERVICES,
+        DIGITAL_SERVICES,
+    ),
+    to_confirm=("income_lines", "average_upper_bounds", "indicators", "poor_min_deprivations"),
+)
+
+STANDARDS: dict[str, Standard] = {s.key: s for s in (DECREE_07_2021, DECREE_351_2025)}
+
+
+def get_standard(key: str) -> Standard:
+    try:
+        return STANDARDS[key]
+    except KeyError:
+        raise ClassificationError(_("Unknown poverty standard %(key)s.") % {"key": key}) from None
+
+
+def standard_for_year(year: int) -> Standard:
+    for standard in STANDARDS.values():
+        if standard.covers(year):
+            return standard
+    raise ClassificationError(_("No poverty standard covers the year %(year)s.") % {"year": year})
+
+
+def standard_choices() -> list[tuple[str, str]]:
+    return [(s.key, s.name) for s in STANDARDS.values()]
+
+
+def _check_area(area: str) -> None:
+    if area not in AREAS:
+        raise ClassificationError(_("Unknown area type %(area)s: rural or urban.") % {"area": area})
+
+
+def _money(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".") + " đ"
+
+
+def classify(
+    standard: Standard,
+    area: str,
+    monthly_income_per_person: int | None,
+    deprived_indicators: Iterable[str],
+    a_points: int | None = None,
+) -> Classification:
+    """The category of a household under `standard`, with the reasons, as DOMAIN.md §3 states.
+
+    Income at or below the line (or A points at or below the A-point line, when given) with at least
+    `poor_min_deprivations` deprivations is poor, with fewer near-poor; above the line, average up to
+    the upper bound (decided on income), not poor beyond it. Deprivations never make a household
+    above the line poor.
+    """
+    _check_area(area)
+    deprived = set(deprived_indicators)
+    unknown = sorted(deprived - set(standard.indicator_keys))
+    if unknown:
+        raise ClassificationError(
+            _("Unknown indicator %(key)s for %(standard)s.")
+            % {"key": ", ".join(unknown), "standard": standard}
+        )
+    if monthly_income_per_person is not None and monthly_income_per_person < 0:
+        raise ClassificationError(_("The income cannot be negative."))
+    if a_points is not None and a_points < 0:
+        raise ClassificationError(_("The A points cannot be negative."))
+    if a_points is None and monthly_income_per_person is None:
+        raise ClassificationError(_("Enter the income per person per month, or the A points."))
+
+    count = len(deprived)
+    b_points = count * B_POINTS_PER_INDICATOR
+    line = standard.income_lines[area]
+    reasons = []
+    if a_points is not None:
+        if standard.a_point_lines is None:
+            raise ClassificationError(
+                _("%(standard)s has no A-point line yet: classify by income.") % {"standard": standard}
+            )
+        a_line = standard.a_point_lines[area]
+        at_or_below_line = a_points <= a_line
+        sign = "≤" if at_or_below_line else ">"
+        reasons.append(
+            _("A points %(points)s %(sign)s %(line)s, the line for this area.")
+            % {"points": a_points, "sign": sign, "line": a_line}
+        )
+    else:
+        at_or_below_line = monthly_income_per_person <= line
+        sign = "≤" if at_or_below_line else ">"
+        reasons.append(
+            _("Income %(income)s per person per month %(sign)s %(line)s, the poverty line for this area.")
+            % {"income": _money(monthly_income_per_person), "sign": sign, "line": _money(line)}
+        )
+
+    if at_or_below_line:
+        threshold = standard.poor_min_deprivations
+        if count >= threshold:
+            category = POOR
+            reasons.append(
+                _(
+                    "Deprived in %(count)s indicators (B points %(points)s): "
+                    "%(threshold)s or more makes it poor."
+                )
+                % {"count": count, "points": b_points, "threshold": threshold}
+            )
+        else:
+            category = NEAR_POOR
+            reasons.append(
+                _(
+                    "Deprived in %(count)s indicators (B points %(points)s): "
+                    "fewer than %(threshold)s makes it near-poor."
+                )
+                % {"count": count, "points": b_points, "threshold": threshold}
+            )
+        return Classification(category, tuple(reasons), count, b_points, a_points is not None)
+
+    if monthly_income_per_person is None:
+        raise ClassificationError(
+            _("Above the line: enter the income per person per month to tell average from not poor.")
+        )
+    upper = standard.average_upper_bounds[area]
+    if monthly_income_per_person <= upper:
+        category = AVERAGE
+        reasons.append(
+            _("Income %(income)s ≤ %(upper)s: average living standard.")
+            % {"income": _money(monthly_income_per_person), "upper": _money(upper)}
+        )
+    else:
+        category = NOT_POOR
+        reasons.append(
+            _("Income %(income)s > %(upper)s: not poor.")
+            % {"income": _money(monthly_income_per_person), "upper": _money(upper)}
+        )
+    if count:
+        reasons.append(_("Deprivations do not make a household above the line poor."))
+    return Classification(category, tuple(reasons), count, b_points, a_points is not None)
+
+
+def is_low_income_household(standard: Standard, area: str, category: str, monthly_income_per_person) -> bool:
+    """Decree 30/2025: members of a household neither poor nor near-poor, with income per person at
+    most the average upper bound, are low-income workers (a person-level flag for job support)."""
+    _check_area(area)
+    if category in (POOR, NEAR_POOR) or monthly_income_per_person is None:
+        return False
+    return monthly_income_per_person <= standard.average_upper_bounds[area]
+
+
+# Transitions between a household's categories in two consecutive years (DOMAIN.md §3).
+NEWLY_POOR = "newly_poor"
+ESCAPED_POVERTY = "escaped_poverty"
+POOR_TO_NEAR_POOR = "poor_to_near_poor"
+FELL_BACK = "fell_back"
+ESCAPED_NEAR_POVERTY = "escaped_near_poverty"
+NEWLY_NEAR_POOR = "newly_near_poor"
+UNCHANGED = "unchanged"
+TRANSITIONS = (
+    NEWLY_POOR,
+    ESCAPED_POVERTY,
+    POOR_TO_NEAR_POOR,
+    FELL_BACK,
+    ESCAPED_NEAR_POVERTY,
+    NEWLY_NEAR_POOR,
+    UNCHANGED,
+)
+
+
+def _group(category: str | None) -> str:
+    return category if category in (POOR, NEAR_POOR) else "other"
+
+
+def transition(previous: str | None, current: str | None) -> str | None:
+    """The move between last year's category and this year's; None without both years' reviews.
+
+    "Average" and "not poor" are one group here: the lists the commune decides are of poor and
+    near-poor households, and moves between the two above the line are not transitions.
+    """
+    if previous is None or current is None:
+        return None
+    before, after = _group(previous), _group(current)
+    if before == after:
+        return UNCHANGED
+    return {
+        ("other", POOR): NEWLY_POOR,
+        (POOR, "other"): ESCAPED_POVERTY,
+        (POOR, NEAR_POOR): POOR_TO_NEAR_POOR,
+        (NEAR_POOR, POOR): FELL_BACK,
+        (NEAR_POOR, "other"): ESCAPED_NEAR_POVERTY,
+        ("other", NEAR_POOR): NEWLY_NEAR_POOR,
+    }[(before, after)]

@@ -1,0 +1,360 @@
+"""Writes that span several records: memberships, review rounds and their steps, surveys, requests.
+
+Views, the admin and the demo seed call these, so the rules hold whoever writes.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from communes.models import Commune, today
+from households import poverty
+from households.models import (
+    POSTING_WORKING_DAYS,
+    Complaint,
+    Deprivation,
+    FarmAverageRecord,
+    Household,
+    HouseholdReview,
+    Member,
+    Person,
+    ReviewRound,
+    RoundStep,
+    add_working_days,
+)
+
+State = ReviewRound.State
+
+
+def _date(value: datetime.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+# Members ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_member(
+    *, household: Household, person: Person, relation: str, joined_on: datetime.date | None = None
+) -> Member:
+    """Records a new person (or an existing one with no current household) as a member."""
+    person.full_clean()
+    person.save()
+    member = Member(household=household, person=person, relation=relation, joined_on=joined_on)
+    member.full_clean()
+    member.save()
+    return member
+
+
+@transaction.atomic
+def end_membership(*, member: Member, on: datetime.date) -> Member:
+    """The person left the household on `on` (moved out of the commune, died…); the record stays."""
+    if member.left_on is not None:
+        raise ValidationError(_("This membership already ended."))
+    member.left_on = on
+    member.full_clean()
+    member.save(update_fields=["left_on"])
+    return member
+
+
+@transaction.atomic
+def move_member(*, member: Member, to_household: Household, on: datetime.date, relation: str) -> Member:
+    """Ends the membership on `on` and starts one in `to_household` the same day: history is kept."""
+    if member.household_id == to_household.pk:
+        raise ValidationError(_("The person already lives in this household."))
+    if member.joined_on and on <= member.joined_on:
+        raise ValidationError(
+            _("The move must come after the person joined the household (%(date)s).")
+            % {"date": _date(member.joined_on)}
+        )
+    end_membership(member=member, on=on)
+    moved = Member(household=to_household, person=member.person, relation=relation, joined_on=on)
+    moved.full_clean()
+    moved.save()
+    return moved
+
+
+# Review rounds ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_round(*, commune: Commune, year: int, by, on: datetime.date | None = None) -> ReviewRound:
+    """The periodic review of `commune` for `year`, under the standard that covers that year."""
+    on = on or today()
+    try:
+        standard = poverty.standard_for_year(year)
+    except poverty.ClassificationError as error:
+        raise ValidationError(str(error)) from error
+    if ReviewRound.objects.filter(commune=commune, year=year, kind=ReviewRound.Kind.PERIODIC).exists():
+        raise ValidationError(
+            _("%(commune)s already has its periodic review for %(year)s.")
+            % {"commune": commune, "year": year}
+        )
+    review_round = ReviewRound(commune=commune, year=year, standard=standard.key, state=State.PREPARATION)
+    review_round.full_clean()
+    review_round.save()
+    RoundStep.objects.create(round=review_round, state=State.PREPARATION, on=on, by=by)
+    return review_round
+
+
+@transaction.atomic
+def list_households(*, review_round: ReviewRound, households: Iterable[Household] | None = None) -> int:
+    """Adds households to the round (by default every household of the commune on the register that
+    year); returns how many were added. Households already listed are left as they are."""
+    if not review_round.accepts_households:
+        raise ValidationError(_("Households can only be listed during preparation or the survey."))
+    if households is None:
+        households = Household.objects.filter(commune=review_round.commune).existing_in(review_round.year)
+    listed = set(review_round.reviews.values_list("household_id", flat=True))
+    new = [
+        HouseholdReview(round=review_round, household=household)
+        for household in households
+        if household.pk not in listed and household.commune_id == review_round.commune_id
+    ]
+    HouseholdReview.objects.bulk_create(new)
+    return len(new)
+
+
+def check_move(review_round: ReviewRound, to_state: str, on: datetime.date) -> None:
+    """Raises ValidationError if the round may not move to `to_state` on `on`."""
+    if to_state not in review_round.allowed_moves():
+        raise ValidationError(
+            _("A review round cannot move from “%(from)s” to “%(to)s”.")
+            % {"from": review_round.get_state_display(), "to": State(to_state).label}
+        )
+    if on > today():
+        raise ValidationError(_("The date of a step cannot be in the future."))
+    last = review_round.steps.order_by("-on", "-pk").first()
+    if last and on < last.on:
+        raise ValidationError(
+            _("This step cannot come before the previous one (%(date)s).") % {"date": _date(last.on)}
+        )
+    if to_state in (State.VILLAGE_MEETING, State.PUBLIC_POSTING) and review_round.state == State.SURVEY:
+        if not review_round.reviews.exists():
+            raise ValidationError(_("List the households to review first."))
+        left = review_round.reviews.filter(computed_category="").count()
+        if left:
+            raise ValidationError(_("%(count)s listed households are not surveyed yet.") % {"count": left})
+    if to_state == State.APPROVED:
+        if review_round.posting_ends_on and on < review_round.posting_ends_on:
+            raise ValidationError(
+                _("The public posting runs until %(date)s: the results can be approved after it.")
+                % {"date": _date(review_round.posting_ends_on)}
+            )
+        open_complaints = review_round.complaints.filter(resolved_on__isnull=True).count()
+        if open_complaints:
+            raise ValidationError(
+                _("%(count)s complaints are still open: re-check them before approval.")
+                % {"count": open_complaints}
+            )
+
+
+@transaction.atomic
+def move_round(
+    *,
+    review_round: ReviewRound,
+    to_state: str,
+    by,
+    on: datetime.date | None = None,
+    note: str = "",
+    posting_ends_on: datetime.date | None = None,
+) -> RoundStep:
+    """Moves the round to the next legal step and records who did it and when."""
+    review_round = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+    on = on or today()
+    check_move(review_round, to_state, on)
+    if to_state == State.PUBLIC_POSTING:
+        posting_ends_on = posting_ends_on or add_working_days(on, POSTING_WORKING_DAYS)
+        if posting_ends_on < on:
+            raise ValidationError(_("The posting cannot end before it starts."))
+        review_round.posting_ends_on = posting_ends_on
+    if to_state == State.APPROVED:
+        review_round.decided_on = on
+    review_round.state = to_state
+    review_round.save()
+    return RoundStep.objects.create(round=review_round, state=to_state, on=on, by=by, note=note.strip())
+
+
+# Surveys ----------------------------------------------------------------------------------------
+
+
+def _locked_round(review: HouseholdReview) -> ReviewRound:
+    """The round as it is now in the database, locked until the answer is saved: a round that moves
+    on meanwhile cannot take answers meant for an earlier step."""
+    return ReviewRound.objects.select_for_update().get(pk=review.round_id)
+
+
+def preview(
+    *, review: HouseholdReview, monthly_income_per_person, deprived: Iterable[str], a_points=None
+) -> poverty.Classification:
+    """The category the answers give, without saving (the survey form shows it as the officer ticks)."""
+    return poverty.classify(
+        review.round.standard_definition,
+        review.household.area_type,
+        monthly_income_per_person,
+        deprived,
+        a_points=a_points,
+    )
+
+
+@transaction.atomic
+def record_survey(
+    *,
+    review: HouseholdReview,
+    monthly_income_per_person: int | None,
+    deprived: Iterable[str],
+    a_points: int | None = None,
+    evidence: str = "",
+    by,
+    on: datetime.date | None = None,
+) -> poverty.Classification:
+    """Saves the survey answers and the category they give. The computed category is never typed."""
+    review.round = _locked_round(review)
+    if not review.round.accepts_answers:
+        raise ValidationError(_("Survey answers can only be entered while the round is at the survey step."))
+    deprived = sorted(set(deprived))
+    try:
+        result = preview(
+            review=review,
+            monthly_income_per_person=monthly_income_per_person,
+            deprived=deprived,
+            a_points=a_points,
+        )
+    except poverty.ClassificationError as error:
+        raise ValidationError(str(error)) from error
+    review.monthly_income_per_person = monthly_income_per_person
+    review.a_points = a_points
+    review.evidence = evidence.strip()
+    review.computed_category = result.category
+    if review.final_category == result.category:
+        review.final_category, review.final_reason = "", ""
+    review.category = review.final_category or result.category
+    review.surveyed_on = on or today()
+    review.surveyed_by = by
+    review.save()
+    review.deprivations.exclude(indicator__in=deprived).delete()
+    existing = set(review.deprivations.values_list("indicator", flat=True))
+    Deprivation.objects.bulk_create(
+        [Deprivation(review=review, indicator=key) for key in deprived if key not in existing]
+    )
+    return result
+
+
+@transaction.atomic
+def set_final_category(*, review: HouseholdReview, category: str, reason: str, by) -> HouseholdReview:
+    """The village meeting or a complaint changed the category: record the final one and why.
+
+    An empty category, or the computed one, returns the household to its computed category.
+    """
+    review.round = _locked_round(review)
+    if not review.round.accepts_final_categories:
+        raise ValidationError(
+            _("The final category is set by the village meeting, or after a complaint during the posting.")
+        )
+    if not review.is_surveyed:
+        raise ValidationError(_("Survey the household first."))
+    if category and category != review.computed_category:
+        if not reason.strip():
+            raise ValidationError(_("Give the reason the meeting or the complaint changed the category."))
+        review.final_category, review.final_reason = category, reason.strip()
+    else:
+        review.final_category, review.final_reason = "", ""
+    review.category = review.final_category or review.computed_category
+    review.final_set_by = by
+    review.save(update_fields=["final_category", "final_reason", "category", "final_set_by"])
+    return review
+
+
+@transaction.atomic
+def request_ad_hoc_review(
+    *, household: Household, requested_on: datetime.date, by, note: str = ""
+) -> ReviewRound:
+    """A household's request (form 04) for a review during the year: decided within 15 days."""
+    if requested_on > today():
+        raise ValidationError(_("The request date cannot be in the future."))
+    pending = ReviewRound.objects.filter(kind=ReviewRound.Kind.AD_HOC, reviews__household=household).exclude(
+        state__in=ReviewRound.DECIDED_STATES
+    )
+    if pending.exists():
+        raise ValidationError(_("This household already has an ad-hoc review in progress."))
+    try:
+        standard = poverty.standard_for_year(requested_on.year)
+    except poverty.ClassificationError as error:
+        raise ValidationError(str(error)) from error
+    review_round = ReviewRound(
+        commune=household.commune,
+        year=requested_on.year,
+        kind=ReviewRound.Kind.AD_HOC,
+        standard=standard.key,
+        requested_on=requested_on,
+        state=State.SURVEY,
+    )
+    review_round.full_clean()
+    review_round.save()
+    RoundStep.objects.create(
+        round=review_round,
+        state=State.PREPARATION,
+        on=requested_on,
+        by=by,
+        note=note.strip() or _("Request (form 04)"),
+    )
+    RoundStep.objects.create(round=review_round, state=State.SURVEY, on=requested_on, by=by)
+    HouseholdReview.objects.create(round=review_round, household=household)
+    return review_round
+
+
+@transaction.atomic
+def record_complaint(*, complaint: Complaint) -> Complaint:
+    if complaint.round.state != State.PUBLIC_POSTING:
+        raise ValidationError(_("Complaints are recorded during the public posting."))
+    complaint.full_clean()
+    complaint.save()
+    return complaint
+
+
+# Farm households of average living standard -----------------------------------------------------
+
+
+@transaction.atomic
+def record_farm_average_request(
+    *, household: Household, requested_on: datetime.date, income_12_months: int, member_count: int
+) -> FarmAverageRecord:
+    """Records the request and computes whether it meets the criteria; the commune decides after."""
+    if member_count < 1:
+        raise ValidationError(_("A household has at least one member."))
+    try:
+        standard = poverty.standard_for_year(requested_on.year)
+    except poverty.ClassificationError as error:
+        raise ValidationError(str(error)) from error
+    monthly = income_12_months // 12 // member_count
+    result = poverty.classify(standard, household.area_type, monthly, [])
+    record = FarmAverageRecord(
+        household=household,
+        requested_on=requested_on,
+        standard=standard.key,
+        income_12_months=income_12_months,
+        member_count=member_count,
+        monthly_income_per_person=monthly,
+        eligible=household.is_farm and result.category == poverty.AVERAGE,
+    )
+    record.full_clean()
+    record.save()
+    return record
+
+
+@transaction.atomic
+def decide_farm_average(
+    *, record: FarmAverageRecord, recognised: bool, on: datetime.date, by
+) -> FarmAverageRecord:
+    if record.decided_on is not None:
+        raise ValidationError(_("The commune already decided on this request."))
+    if recognised and not record.eligible:
+        raise ValidationError(_("This household does not meet the criteria: it cannot be recognised."))
+    if on < record.requested_on:
+        raise ValidationError(_("The decision cannot come before the request."))
+    record.decided_on, record.recognised, record.decided_by = on, recognised, by
+    record.save(update_fields=["decided_on", "recognised", "decided_by"])
+    return record

@@ -1,0 +1,268 @@
+"""Review rounds: the legal steps as states, who did what, read-only once decided; surveys; ad-hoc reviews."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from households import services
+from households.models import Complaint, HouseholdReview, ReviewRound
+from households.tests.helpers import decide, make_household, open_survey, survey_as
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+State = ReviewRound.State
+
+
+@pytest.fixture
+def households(geography):
+    commune = geography["muong_hoong"]
+    return [make_household(commune, f"H{n}") for n in range(1, 4)]
+
+
+@pytest.fixture
+def survey_round(geography, households, muong_hoong_officer):
+    return open_survey(geography["muong_hoong"], 2022, households, by=muong_hoong_officer)
+
+
+def test_a_periodic_round_offers_only_the_next_legal_step(survey_round):
+    review_round = ReviewRound(kind=ReviewRound.Kind.PERIODIC)
+    expected = {
+        State.PREPARATION: (State.SURVEY,),
+        State.SURVEY: (State.VILLAGE_MEETING,),
+        State.VILLAGE_MEETING: (State.PUBLIC_POSTING, State.SURVEY),
+        State.PUBLIC_POSTING: (State.APPROVED,),
+        State.APPROVED: (State.REPORTED,),
+        State.REPORTED: (),
+    }
+    for state, moves in expected.items():
+        review_round.state = state
+        assert review_round.allowed_moves() == moves
+
+
+def test_an_ad_hoc_review_has_no_village_meeting():
+    review_round = ReviewRound(kind=ReviewRound.Kind.AD_HOC, state=State.SURVEY)
+    assert review_round.allowed_moves() == (State.PUBLIC_POSTING,)
+
+
+def test_a_step_cannot_be_skipped(survey_round, muong_hoong_officer):
+    with pytest.raises(ValidationError, match="cannot move"):
+        services.move_round(review_round=survey_round, to_state=State.APPROVED, by=muong_hoong_officer)
+
+
+def test_the_meeting_needs_every_listed_household_surveyed(survey_round, muong_hoong_officer):
+    with pytest.raises(ValidationError, match="3 listed households are not surveyed"):
+        services.move_round(
+            review_round=survey_round,
+            to_state=State.VILLAGE_MEETING,
+            by=muong_hoong_officer,
+            on=datetime.date(2022, 11, 1),
+        )
+
+
+def test_each_step_keeps_its_date_and_who_recorded_it(survey_round, muong_hoong_officer):
+    for review in survey_round.reviews.all():
+        survey_as(review, "poor", by=muong_hoong_officer)
+    decide(survey_round, by=muong_hoong_officer)
+    steps = list(survey_round.steps.values_list("state", "on", "by__username"))
+    assert steps == [
+        ("preparation", datetime.date(2022, 9, 1), "mh_officer"),
+        ("survey", datetime.date(2022, 9, 10), "mh_officer"),
+        ("village_meeting", datetime.date(2022, 11, 1), "mh_officer"),
+        ("public_posting", datetime.date(2022, 11, 10), "mh_officer"),
+        ("approved", datetime.date(2022, 12, 1), "mh_officer"),
+    ]
+    assert survey_round.decided_on == datetime.date(2022, 12, 1)
+    assert survey_round.posting_ends_on == datetime.date(2022, 11, 15)  # 3 working days after Thursday 10/11
+
+
+def test_a_step_cannot_go_back_in_time_nor_into_the_future(survey_round, muong_hoong_officer):
+    for review in survey_round.reviews.all():
+        survey_as(review, "poor")
+    with pytest.raises(ValidationError, match="before the previous one"):
+        services.move_round(
+            review_round=survey_round, to_state=State.VILLAGE_MEETING, by=None, on=datetime.date(2022, 9, 5)
+        )
+    with pytest.raises(ValidationError, match="future"):
+        services.move_round(
+            review_round=survey_round, to_state=State.VILLAGE_MEETING, by=None, on=datetime.date(2999, 1, 1)
+        )
+
+
+def test_approval_waits_for_the_posting_to_end_and_the_complaints_to_be_rechecked(survey_round):
+    for review in survey_round.reviews.all():
+        survey_as(review, "near_poor")
+    services.move_round(
+        review_round=survey_round, to_state=State.VILLAGE_MEETING, by=None, on=datetime.date(2022, 11, 1)
+    )
+    services.move_round(
+        review_round=survey_round,
+        to_state=State.PUBLIC_POSTING,
+        by=None,
+        on=datetime.date(2022, 11, 10),
+        posting_ends_on=datetime.date(2022, 11, 20),
+    )
+    survey_round.refresh_from_db()
+    with pytest.raises(ValidationError, match="runs until 20/11/2022"):
+        services.move_round(
+            review_round=survey_round, to_state=State.APPROVED, by=None, on=datetime.date(2022, 11, 15)
+        )
+    complaint = services.record_complaint(
+        complaint=Complaint(
+            round=survey_round, received_on=datetime.date(2022, 11, 12), content="Hộ H1 khó khăn hơn"
+        )
+    )
+    with pytest.raises(ValidationError, match="1 complaints are still open"):
+        services.move_round(
+            review_round=survey_round, to_state=State.APPROVED, by=None, on=datetime.date(2022, 11, 25)
+        )
+    complaint.outcome, complaint.resolved_on = "Đã xác minh lại", datetime.date(2022, 11, 18)
+    complaint.save()
+    services.move_round(
+        review_round=survey_round, to_state=State.APPROVED, by=None, on=datetime.date(2022, 11, 25)
+    )
+
+
+def test_a_decided_round_is_read_only(survey_round):
+    for review in survey_round.reviews.all():
+        survey_as(review, "poor")
+    decide(survey_round)
+    review = survey_round.reviews.first()
+    with pytest.raises(ValidationError, match="only be entered while the round is at the survey"):
+        survey_as(review, "not_poor")
+    with pytest.raises(ValidationError, match="village meeting"):
+        services.set_final_category(review=review, category="near_poor", reason="x", by=None)
+    with pytest.raises(ValidationError, match="listed during preparation or the survey"):
+        services.list_households(review_round=survey_round)
+    services.move_round(
+        review_round=survey_round, to_state=State.REPORTED, by=None, on=datetime.date(2022, 12, 10)
+    )
+    survey_round.refresh_from_db()
+    assert survey_round.allowed_moves() == ()
+
+
+def test_the_computed_category_comes_from_the_answers_and_the_standard(survey_round):
+    review = survey_round.reviews.first()
+    result = services.record_survey(
+        review=review,
+        monthly_income_per_person=1_500_000,
+        deprived=["nutrition", "employment", "dependants"],
+        by=None,
+    )
+    review.refresh_from_db()
+    assert result.category == review.computed_category == review.category == "poor"
+    assert sorted(review.deprived_keys) == ["dependants", "employment", "nutrition"]
+    services.record_survey(
+        review=review, monthly_income_per_person=1_500_000, deprived=["nutrition"], by=None
+    )
+    review.refresh_from_db()
+    assert review.category == "near_poor" and review.deprived_keys == ["nutrition"]
+
+
+def test_unknown_indicators_and_negative_income_are_refused(survey_round):
+    review = survey_round.reviews.first()
+    with pytest.raises(ValidationError, match="Unknown indicator"):
+        services.record_survey(
+            review=review, monthly_income_per_person=1, deprived=["household_waste"], by=None
+        )
+    with pytest.raises(ValidationError, match="negative"):
+        services.record_survey(review=review, monthly_income_per_person=-1, deprived=[], by=None)
+
+
+def test_the_meeting_may_change_a_category_only_with_a_reason(survey_round):
+    for review in survey_round.reviews.all():
+        survey_as(review, "near_poor")
+    services.move_round(
+        review_round=survey_round, to_state=State.VILLAGE_MEETING, by=None, on=datetime.date(2022, 11, 1)
+    )
+    review = survey_round.reviews.first()
+    with pytest.raises(ValidationError, match="reason"):
+        services.set_final_category(review=review, category="poor", reason=" ", by=None)
+    services.set_final_category(review=review, category="poor", reason="Ốm nặng dài ngày", by=None)
+    review.refresh_from_db()
+    assert (review.computed_category, review.final_category, review.category) == ("near_poor", "poor", "poor")
+    services.set_final_category(review=review, category="", reason="", by=None)
+    review.refresh_from_db()
+    assert (review.final_category, review.category) == ("", "near_poor")
+
+
+def test_the_database_keeps_the_category_consistent(survey_round):
+    from django.db import IntegrityError, transaction
+
+    review = survey_round.reviews.first()
+    survey_as(review, "poor")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        HouseholdReview.objects.filter(pk=review.pk).update(category="not_poor")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        HouseholdReview.objects.filter(pk=review.pk).update(final_category="near_poor", category="near_poor")
+
+
+def test_one_periodic_round_per_commune_and_year(survey_round, geography):
+    with pytest.raises(ValidationError, match="already has its periodic review"):
+        services.open_round(commune=geography["muong_hoong"], year=2022, by=None)
+
+
+def test_a_round_records_the_standard_of_its_year(geography):
+    assert (
+        services.open_round(commune=geography["muong_hoong"], year=2023, by=None).standard == "decree_07_2021"
+    )
+    assert (
+        services.open_round(commune=geography["ngoc_linh_new"], year=2027, by=None).standard
+        == "decree_351_2025"
+    )
+
+
+def test_an_ad_hoc_request_has_a_15_day_deadline_and_is_listed_when_overdue(households, muong_hoong_officer):
+    household = households[0]
+    review_round = services.request_ad_hoc_review(
+        household=household, requested_on=datetime.date(2024, 3, 15), by=muong_hoong_officer
+    )
+    assert review_round.kind == "ad_hoc" and review_round.state == State.SURVEY
+    assert review_round.deadline == datetime.date(2024, 3, 30)
+    assert list(ReviewRound.objects.overdue(on=datetime.date(2024, 3, 30))) == []
+    assert list(ReviewRound.objects.overdue(on=datetime.date(2024, 3, 31))) == [review_round]
+    with pytest.raises(ValidationError, match="already has an ad-hoc review"):
+        services.request_ad_hoc_review(household=household, requested_on=datetime.date(2024, 3, 20), by=None)
+    survey_as(review_round.reviews.get(), "poor")
+    services.move_round(
+        review_round=review_round, to_state=State.PUBLIC_POSTING, by=None, on=datetime.date(2024, 3, 20)
+    )
+    services.move_round(
+        review_round=review_round, to_state=State.APPROVED, by=None, on=datetime.date(2024, 3, 28)
+    )
+    assert list(ReviewRound.objects.overdue(on=datetime.date(2024, 4, 30))) == []
+
+
+def test_a_later_ad_hoc_decision_is_the_category_of_the_year(survey_round, geography):
+    for review in survey_round.reviews.all():
+        survey_as(review, "near_poor")
+    decide(survey_round)
+    household = survey_round.reviews.first().household
+    ad_hoc = services.request_ad_hoc_review(
+        household=household, requested_on=datetime.date(2022, 12, 15), by=None
+    )
+    survey_as(ad_hoc.reviews.get(), "poor")
+    services.move_round(
+        review_round=ad_hoc, to_state=State.PUBLIC_POSTING, by=None, on=datetime.date(2022, 12, 16)
+    )
+    services.move_round(review_round=ad_hoc, to_state=State.APPROVED, by=None, on=datetime.date(2022, 12, 22))
+    annotated = type(household).objects.with_latest_category().with_category_in(2022).get(pk=household.pk)
+    assert annotated.latest_category == annotated.year_category == "poor"
+    assert annotated.latest_category_year == 2022
+
+
+def test_low_income_workers_are_found_from_the_review(survey_round):
+    from households.models import Member
+    from households.tests.helpers import make_person
+
+    review = survey_round.reviews.select_related("household").first()
+    worker = make_person("A Lâm", birth_year=1990, sex="male", employment="self_employed")
+    child = make_person("A Bé", birth_year=2015, sex="male", employment="not_working_age")
+    for person in (worker, child):
+        Member.objects.create(household=review.household, person=person, relation="child")
+    survey_as(review, "average")
+    decide_others = [r for r in survey_round.reviews.all() if r.pk != review.pk]
+    for other in decide_others:
+        survey_as(other, "poor")
+    decide(survey_round)
+    review.refresh_from_db()
+    assert review.low_income_workers() == [worker]

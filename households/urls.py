@@ -1,0 +1,33 @@
+from django.urls import path
+
+from households import views
+
+app_name = "households"
+urlpatterns = [
+    path("", views.household_list, name="list"),
+    path("new/", views.household_create, name="create"),
+    path("<int:pk>/", views.household_detail, name="detail"),
+    path("<int:pk>/edit/", views.household_edit, name="edit"),
+    path("<int:pk>/members/new/", views.member_add, name="member_add"),
+    path("<int:pk>/ad-hoc-review/", views.ad_hoc_request, name="ad_hoc_request"),
+    path("<int:pk>/farm-average/", views.farm_average_request, name="farm_average_request"),
+    path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("members/<int:pk>/move/", views.member_move, name="member_move"),
+    path("rounds/", views.round_list, name="rounds"),
+    path("rounds/<int:pk>/", views.round_detail, name="round"),
+    path("rounds/<int:pk>/move/", views.round_move, name="round_move"),
+    path("rounds/<int:pk>/list-households/", views.round_list_households, name="round_list_households"),
+    path("rounds/<int:pk>/complaints/", views.complaint_add, name="complaint_add"),
+    path(
+        "rounds/<int:pk>/complaints/<int:complaint_pk>/close/",
+        views.complaint_resolve,
+        name="complaint_resolve",
+    ),
+    path("reviews/<int:pk>/", views.survey, name="survey"),
+    path("reviews/<int:pk>/preview/", views.survey_preview, name="survey_preview"),
+    path("communes/<int:pk>/rounds/", views.commune_rounds, name="commune_rounds"),
+    path("communes/<int:pk>/summary/", views.commune_summary, name="commune_summary"),
+    path("summary/", views.area_summary, name="summary"),
+    path("farm-average/", views.farm_average_list, name="farm_average"),
+    path("farm-average/<int:pk>/decide/", views.farm_average_decide, name="farm_average_decide"),
+]

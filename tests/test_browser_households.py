@@ -1,0 +1,65 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from communes import demo
+from communes.models import Commune
+from communes.models import today as local_today
+from households.tests.helpers import make_household, open_survey, survey_as
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, username, password):
+    page.goto("/sign-in/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page).to_have_url(re.compile(r"/$"))
+
+
+def record_step(page, state):
+    page.locator("#id_to_state").select_option(state)
+    if state == "public_posting":
+        page.locator("#id_posting_ends_on").fill(local_today().strftime("%d/%m/%Y"))
+    page.locator("form[action$='/move/'] button[type=submit]").click()
+    expect(page.locator(".message.success")).to_be_visible()
+
+
+def test_an_officer_surveys_a_household_approves_the_round_and_sees_the_summary_change(page):
+    demo.seed()
+    muong_hoong = Commune.objects.get(code=demo.MUONG_HOONG["code"])
+    households = [make_household(muong_hoong, f"0100{n}", head_name=f"A Hộ {n}") for n in range(1, 4)]
+    review_round = open_survey(muong_hoong, 2022, households)
+    for review in review_round.reviews.select_related("household", "round").order_by("household__code")[:2]:
+        survey_as(review, "near_poor")
+
+    sign_in(page, demo.DEMO_USERNAME, demo.DEMO_PASSWORD)
+    page.goto(muong_hoong.get_absolute_url())
+    page.get_by_role("link", name="Tóm tắt kết quả rà soát").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Mường Hoong")
+    expect(page.locator(".cards")).to_contain_text("0 · 0,0 %")  # nothing decided yet
+
+    page.goto(muong_hoong.get_absolute_url())
+    page.get_by_role("link", name="Các đợt rà soát").click()
+    page.get_by_role("link", name=re.compile("Rà soát định kỳ")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("2022")
+    page.get_by_role("link", name="A Hộ 3").click()
+
+    page.locator("#id_monthly_income_per_person").fill("1200000")
+    for key in ("nutrition", "health_insurance", "hygienic_latrine"):
+        page.locator(f"input[name=deprived][value={key}]").check()
+    # The category appears as the officer ticks, from the server's rule.
+    expect(page.locator("#category-preview .category")).to_have_text("Hộ nghèo")
+    page.locator("button[name=save]").click()
+    expect(page.locator(".message.success")).to_contain_text("Hộ nghèo")
+
+    page.goto(review_round.get_absolute_url())
+    for state in ("village_meeting", "public_posting", "approved"):
+        record_step(page, state)
+    expect(page.locator("dl.facts")).to_contain_text("Chủ tịch UBND xã phê duyệt")
+
+    page.goto(f"/households/communes/{muong_hoong.pk}/summary/?year=2022")
+    expect(page.locator(".cards")).to_contain_text("1 · 33,3 %")
+    page.screenshot(path="/tmp/hh_browser_summary.png", full_page=True)
