@@ -103,7 +103,7 @@ def test_spending_over_the_plan_is_refused_unless_confirmed_and_then_flagged(spe
 def test_money_is_recorded_only_against_an_approved_plan(make_plan, line, department_officer):
     plan = make_plan()
     draft_line = line(plan, by=department_officer)
-    with pytest.raises(ValidationError, match="approved plan"):
+    with pytest.raises(ValidationError, match="đã phê duyệt"):
         services.record_spending(
             activity=draft_line, spent_on=DAY, amount=1, voucher_number="X", by=department_officer
         )
@@ -111,7 +111,7 @@ def test_money_is_recorded_only_against_an_approved_plan(make_plan, line, depart
 
 def test_no_more_money_against_a_cancelled_activity(spent_plan, department_officer):
     _, lines = spent_plan
-    with pytest.raises(ValidationError, match="cancelled"):
+    with pytest.raises(ValidationError, match="đã bị hủy"):
         services.record_spending(
             activity=lines["dropped"], spent_on=DAY, amount=1, voucher_number="X", by=department_officer
         )

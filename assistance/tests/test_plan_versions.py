@@ -61,7 +61,7 @@ def test_an_amendment_needs_a_reason_and_a_change(make_plan, department_officer)
         services.amend_activity(
             activity=activity, changes={"planned_amount": 1}, reason=" ", by=department_officer
         )
-    with pytest.raises(ValidationError, match="Nothing"):
+    with pytest.raises(ValidationError, match="Không có nội dung nào thay đổi"):
         services.amend_activity(
             activity=activity,
             changes={"planned_amount": activity.planned_amount},
@@ -115,7 +115,7 @@ def test_viewer_cannot_write(make_plan, viewer):
 
 
 def test_a_plan_without_lines_cannot_be_approved(make_plan, department_officer):
-    with pytest.raises(ValidationError, match="without activities"):
+    with pytest.raises(ValidationError, match="chưa có hoạt động"):
         services.approve_plan(plan=make_plan(), by=department_officer, on=datetime.date(2022, 8, 22))
 
 
