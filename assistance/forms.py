@@ -27,6 +27,19 @@ from communes.models import Organisation, Role, Village
 from households.models import Category, Household, Member
 
 
+def commune_label(commune) -> str:
+    """Names repeat after mergers (two "Ngọc Linh"): add the district or province, and the end date."""
+    place = commune.district.name if commune.district_id else commune.province.name
+    label = f"{commune.name} ({place})"
+    if commune.dissolved_on:
+        label += " – " + _("until %(date)s") % {"date": commune.dissolved_on.strftime("%d/%m/%Y")}
+    return label
+
+
+def scoped_communes(communes):
+    return communes.select_related("district", "province").order_by("dissolved_on", "name")
+
+
 def date_input():
     return forms.DateInput(attrs={"placeholder": DATE_PLACEHOLDER})
 
@@ -131,9 +144,8 @@ class AssignmentForm(YearsMixin, forms.ModelForm):
 
     def __init__(self, *args, communes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["communes"].queryset = communes.select_related("district").order_by(
-            "dissolved_on", "name"
-        )
+        self.fields["communes"].queryset = scoped_communes(communes)
+        self.fields["communes"].label_from_instance = commune_label
         self.fields["organisation"].queryset = Organisation.objects.select_related("parent")
         self.fields["leader"].queryset = self.fields["members"].queryset = staff_users()
 
@@ -168,9 +180,8 @@ class MissionForm(forms.ModelForm):
 
     def __init__(self, *args, communes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["communes"].queryset = communes.select_related("district").order_by(
-            "dissolved_on", "name"
-        )
+        self.fields["communes"].queryset = scoped_communes(communes)
+        self.fields["communes"].label_from_instance = commune_label
         self.fields["leader"].queryset = self.fields["members"].queryset = staff_users()
 
     def clean(self):
@@ -190,8 +201,9 @@ class FindingForm(forms.ModelForm):
 
     def __init__(self, *args, mission: Mission, communes, **kwargs):
         super().__init__(*args, **kwargs)
-        visited = mission.communes.filter(pk__in=communes.values("pk"))
+        visited = scoped_communes(mission.communes.filter(pk__in=communes.values("pk")))
         self.fields["commune"].queryset = visited
+        self.fields["commune"].label_from_instance = commune_label
         self.fields["village"].queryset = Village.objects.filter(commune__in=visited).select_related(
             "commune"
         )
@@ -234,7 +246,8 @@ class PlanForm(YearsMixin, forms.ModelForm):
 
     def __init__(self, *args, communes, missions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = communes.select_related("district").order_by("dissolved_on", "name")
+        self.fields["commune"].queryset = scoped_communes(communes)
+        self.fields["commune"].label_from_instance = commune_label
         self.fields["mission"].queryset = missions
         self.fields["organisation"].queryset = Organisation.objects.select_related("parent")
 
