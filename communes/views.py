@@ -1,26 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from communes.access import can_edit_communes, communes_for, get_commune_for, profile_of
+from communes.access import can_edit_communes, communes_for, get_commune_for
 from communes.forms import CommuneFilterForm, CommuneForm
 from communes.models import today
 
 PAGE_SIZE = 50
-
-
-def home(request):
-    communes = (
-        communes_for(request.user)
-        .current()
-        .select_related("province", "district")
-        .prefetch_related("predecessors")
-        .annotate(village_count=Count("villages", filter=Q(villages__dissolved_on__isnull=True)))
-    )
-    return render(request, "home.html", {"communes": communes, "profile": profile_of(request.user)})
 
 
 def commune_list(request):

@@ -4,12 +4,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from communes import views as commune_views
+from assistance import views as assistance_views
 
 urlpatterns = [
-    path("", commune_views.home, name="home"),
+    path("", assistance_views.dashboard, name="home"),
     path("communes/", include("communes.urls")),
     path("households/", include("households.urls")),
+    path("assistance/", include("assistance.urls")),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(

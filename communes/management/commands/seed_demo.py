@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from assistance import demo as assistance_demo
 from communes import demo
 from households import demo as households_demo
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             demo.seed()
             households_demo.seed()
+            assistance_demo.seed()
         self.stdout.write(
             f"Demo data ready. Sign in as {demo.DEMO_USERNAME!r} with password {demo.DEMO_PASSWORD!r}."
         )
