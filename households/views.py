@@ -736,7 +736,7 @@ def farm_average_list(request):
         .order_by("-requested_on", "pk")
     )
     year = request.GET.get("year", "")
-    if year.isdigit():
+    if year.isdigit() and 2000 <= int(year) <= 2100:
         records = records.filter(requested_on__year=int(year))
     status = request.GET.get("status", "recognised")
     if status == "recognised":

@@ -191,3 +191,9 @@ def test_creating_a_household_and_a_member_and_moving_them(geography, client_of,
         {"village": village.pk, "code": "Z1", "head_name": "A Lâm", "main_livelihood": "agriculture"},
     )
     assert response.status_code == 200 and "village" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("year", ["0", "99999", "abc", "-1"])
+def test_the_farm_household_list_ignores_years_out_of_range(client_of, department_officer, year):
+    response = client_of(department_officer).get(reverse("households:farm_average"), {"year": year})
+    assert response.status_code == 200
