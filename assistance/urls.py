@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assistance import views
+from assistance import documents, views
 
 app_name = "assistance"
 urlpatterns = [
@@ -18,6 +18,9 @@ urlpatterns = [
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/document/", documents.plan_document, name="plan_document"),
+    path("plans/<int:pk>/document.pdf", documents.plan_document, {"as_pdf": True}, name="plan_document_pdf"),
+    path("plans/<int:pk>/document.xlsx", documents.plan_xlsx, name="plan_xlsx"),
     path("plans/<int:pk>/approve/", views.plan_approve, name="plan_approve"),
     path("plans/<int:pk>/close/", views.plan_close, name="plan_close"),
     path("plans/<int:pk>/activities/new/", views.activity_create, name="activity_create"),
