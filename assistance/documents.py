@@ -2,16 +2,27 @@
 the survey mission's report. Each is a print page, a PDF made on the server and an XLSX of its tables;
 every view starts with the access helper of its record, like the pages."""
 
-from django.utils import translation
+import mimetypes
+from pathlib import Path
 
-from assistance.access import get_plan_for
-from assistance.models import Activity, Assignment, Finding, Plan
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from assistance.access import get_mission_for, get_plan_for
+from assistance.forms import MissionPhotoForm
+from assistance.models import Activity, Assignment, Finding, Mission, MissionPhoto, Plan
+from communes.access import communes_for
 from communes.models import today
 from core import documents
-from core.spreadsheets import xlsx_response
+from core.spreadsheets import xlsx_response, xlsx_sheets_response
 
 KIND_ORDER = {kind: index for index, kind in enumerate(Activity.Kind.values)}
 PLAN_SYMBOL = "KH"  # kế hoạch
+REPORT_SYMBOL = "BC"  # báo cáo
 
 
 def _plan_with_everything(plan: Plan) -> Plan:
@@ -185,3 +196,159 @@ def _activity_row(group: str, activity) -> list:
         activity.spent,
         activity.get_status_display(),
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The survey mission's report
+
+
+def mission_report_context(request, mission: Mission) -> dict:
+    communes = communes_for(request.user)
+    visited = list(mission.communes.select_related("district", "province").order_by("name"))
+    findings = list(
+        mission.findings.filter(commune__in=communes)
+        .select_related("commune", "village", "topic__parent")
+        .order_by("commune__name", "topic__position", "pk")
+    )
+    by_commune = [
+        {"commune": commune, "findings": [f for f in findings if f.commune_id == commune.pk]}
+        for commune in visited
+        if any(f.commune_id == commune.pk for f in findings)
+    ]
+    plans = list(
+        mission.plans.filter(commune__in=communes)
+        .with_progress()
+        .select_related("commune")
+        .prefetch_related(
+            Prefetch(
+                "activities",
+                queryset=Activity.objects.counted().select_related("village").order_by("position", "pk"),
+                to_attr="agreed",
+            )
+        )
+        .order_by("commune__name", "pk")
+    )
+    for number, plan in enumerate(plans, start=1):
+        plan.number_in_report = documents.roman(number)
+    total = sum(plan.planned for plan in plans)  # each plan's total comes from the database
+    leader = mission.leader
+    issuer = None
+    if leader is not None and getattr(getattr(leader, "profile", None), "organisation_id", None):
+        issuer = leader.profile.organisation
+    issuer = issuer or documents.issuer_for(request.user, mission.end_date)
+    photos = list(mission.photos.order_by("uploaded_at", "pk"))
+    return {
+        "mission": mission,
+        "issuer": issuer,
+        "number": documents.document_number("", REPORT_SYMBOL, issuer),
+        "place_date": documents.undated(issuer.place_name if issuer else "", mission.end_date.year),
+        "visited": visited,
+        "members": list(mission.members.select_related("profile").order_by("first_name", "username")),
+        "by_commune": by_commune,
+        "plans": plans,
+        "total": total,
+        "total_in_words": documents.amount_in_words(total),
+        "photos": photos,
+        **documents.signer_context(leader),
+    }
+
+
+def mission_report(request, pk, as_pdf=False):
+    """The survey report: 11 queries whatever the number of findings, plans and photos
+    (see tests/test_documents.py)."""
+    mission = get_mission_for(request.user, pk)
+    mission = Mission.objects.select_related("leader__profile__organisation__parent").get(pk=mission.pk)
+    with translation.override("vi"):
+        context = mission_report_context(request, mission)
+    files = {photo.get_absolute_url(): Path(photo.image.path) for photo in context["photos"]}
+    return documents.document_response(
+        request,
+        "assistance/print_mission.html",
+        context,
+        pdf_filename=f"bao-cao-khao-sat-{mission.pk}.pdf" if as_pdf else None,
+        files=files,
+    )
+
+
+def mission_xlsx(request, pk):
+    mission = get_mission_for(request.user, pk)
+    mission = Mission.objects.select_related("leader__profile__organisation__parent").get(pk=mission.pk)
+    with translation.override("vi"):
+        context = mission_report_context(request, mission)
+        findings = [
+            [
+                group["commune"].name,
+                finding.village.name if finding.village_id else "",
+                str(finding.topic),
+                finding.text,
+            ]
+            for group in context["by_commune"]
+            for finding in group["findings"]
+        ]
+        agreed = [
+            [
+                plan.commune.name,
+                plan.title,
+                activity.get_kind_display(),
+                activity.title,
+                activity.planned_quantity,
+                activity.quantity_unit,
+                _when(activity),
+                activity.planned_amount,
+            ]
+            for plan in context["plans"]
+            for activity in plan.agreed
+        ]
+        agreed.append(["Tổng cộng", "", "", "", "", "", "", context["total"]])
+        return xlsx_sheets_response(
+            f"bao-cao-khao-sat-{mission.pk}.xlsx",
+            [
+                ("Kết quả khảo sát", ["Xã", "Thôn", "Nội dung", "Nhu cầu"], findings),
+                (
+                    "Nội dung thống nhất",
+                    [
+                        "Xã",
+                        "Kế hoạch",
+                        "Nhóm",
+                        "Hoạt động",
+                        "Số lượng",
+                        "Đơn vị tính",
+                        "Thời gian",
+                        "Kinh phí (đồng)",
+                    ],
+                    agreed,
+                ),
+            ],
+        )
+
+
+def mission_photo(request, pk):
+    """A mission's photo, only to those who may see the mission: media files are never public."""
+    photo = get_object_or_404(MissionPhoto.objects.only("mission_id", "image"), pk=pk)
+    get_mission_for(request.user, photo.mission_id)
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(handle, content_type=mimetypes.guess_type(photo.image.name)[0] or "image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def mission_photo_add(request, pk):
+    mission = get_mission_for(request.user, pk, write=True)
+    form = MissionPhotoForm(request.POST or None, request.FILES or None, mission=mission)
+    if request.method == "POST" and form.is_valid():
+        photo = form.save(commit=False)
+        photo.uploaded_by = request.user
+        photo.save()
+        messages.success(request, _("The photo was added."))
+        if "add_another" in request.POST:
+            return redirect(request.path)
+        return redirect(mission)
+    return render(
+        request,
+        "assistance/mission_photo_form.html",
+        {"form": form, "mission": mission, "photos": mission.photos.all()},
+    )

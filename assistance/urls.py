@@ -11,6 +11,13 @@ urlpatterns = [
     path("missions/new/", views.mission_create, name="mission_create"),
     path("missions/<int:pk>/", views.mission_detail, name="mission_detail"),
     path("missions/<int:pk>/edit/", views.mission_edit, name="mission_edit"),
+    path("missions/<int:pk>/report/", documents.mission_report, name="mission_report"),
+    path(
+        "missions/<int:pk>/report.pdf", documents.mission_report, {"as_pdf": True}, name="mission_report_pdf"
+    ),
+    path("missions/<int:pk>/report.xlsx", documents.mission_xlsx, name="mission_xlsx"),
+    path("missions/<int:pk>/photos/new/", documents.mission_photo_add, name="mission_photo_add"),
+    path("mission-photos/<int:pk>/", documents.mission_photo, name="mission_photo"),
     path("missions/<int:pk>/findings/new/", views.finding_create, name="finding_create"),
     path("missions/<int:pk>/labour-needs/new/", views.labour_need_create, name="labour_need_create"),
     path("findings/<int:pk>/edit/", views.finding_edit, name="finding_edit"),
