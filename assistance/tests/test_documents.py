@@ -262,3 +262,21 @@ def test_the_printed_plan_runs_the_same_queries_whatever_the_number_of_lines(
     with django_assert_num_queries(10):
         response = client.get(url)
     assert sum(len(group["activities"]) for group in response.context["groups"]) == 13
+
+
+def test_the_plan_form_records_issuer_number_and_signer(client_of, deputy_director, plan, dolisa):
+    response = client_of(deputy_director).post(
+        reverse("assistance:plan_edit", args=[plan.pk]),
+        {
+            "commune": plan.commune_id,
+            "organisation": dolisa.pk,
+            "title": plan.title,
+            "number": "12/KH-SLĐTBXH",
+            "from_year": 2022,
+            "to_year": 2023,
+            "signer": deputy_director.pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    plan.refresh_from_db()
+    assert (plan.organisation, plan.number, plan.signer) == (dolisa, "12/KH-SLĐTBXH", deputy_director)
