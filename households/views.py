@@ -739,7 +739,7 @@ def farm_average_list(request):
         .order_by("-requested_on", "pk")
     )
     year = request.GET.get("year", "")
-    if year.isdigit():
+    if year.isdigit() and 1 <= int(year) <= 9999:  # a date's year; "0" would fail in the database
         records = records.filter(requested_on__year=int(year))
     status = request.GET.get("status", "recognised")
     if status == "recognised":

@@ -191,3 +191,11 @@ def test_creating_a_household_and_a_member_and_moving_them(geography, client_of,
         {"village": village.pk, "code": "Z1", "head_name": "A Lâm", "main_livelihood": "agriculture"},
     )
     assert response.status_code == 200 and "village" in response.context["form"].errors
+
+
+def test_an_impossible_year_in_the_farm_average_list_is_ignored(client_of, department_officer):
+    # Found by the fuzz test: ?year=0 made SQLite fail on a date of year 0.
+    assert (
+        client_of(department_officer).get(reverse("households:farm_average"), {"year": "0"}).status_code
+        == 200
+    )
