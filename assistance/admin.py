@@ -15,6 +15,7 @@ from assistance.models import (
     GivenItem,
     LabourNeed,
     Mission,
+    MissionPhoto,
     OutcomeStep,
     Participant,
     Plan,
@@ -73,6 +74,16 @@ class MissionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["leader", "members", "communes"]
     date_hierarchy = "start_date"
     inlines = [FindingInline]
+
+
+@admin.register(MissionPhoto)
+class MissionPhotoAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "mission", "uploaded_by", "uploaded_at"]
+    list_filter = ["uploaded_at"]
+    list_select_related = ["mission", "uploaded_by"]
+    search_fields = ["caption"]
+    autocomplete_fields = ["mission"]
+    readonly_fields = ["uploaded_by", "uploaded_at"]
 
 
 @admin.register(Finding)
@@ -159,7 +170,7 @@ class PlanAdmin(LockedWhenApproved, admin.ModelAdmin):
     list_filter = ["state", "from_year", "commune"]
     list_select_related = ["commune"]
     search_fields = ["title", "commune__name_folded"]
-    autocomplete_fields = ["commune", "mission", "organisation"]
+    autocomplete_fields = ["commune", "mission", "organisation", "signer"]
     readonly_fields = ["state", "version", "approved_on", "approved_by", "decision_number"]
     inlines = [ActivityInline, AmendmentInline]
     actions = ["approve"]

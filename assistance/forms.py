@@ -7,6 +7,8 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from assistance.models import (
+    PHOTO_FORMATS,
+    PHOTO_MAX_BYTES,
     Activity,
     Assignment,
     CommunicationRecord,
@@ -16,6 +18,7 @@ from assistance.models import (
     GivenItem,
     LabourNeed,
     Mission,
+    MissionPhoto,
     Outcome,
     Plan,
     Project,
@@ -235,9 +238,26 @@ class LabourNeedForm(forms.ModelForm):
 
 
 class PlanForm(YearsMixin, forms.ModelForm):
+    signer = UserChoiceField(
+        label=_("Signed by"),
+        queryset=None,
+        required=False,
+        help_text=_("Who signs the printed plan; empty: whoever approves it."),
+    )
+
     class Meta:
         model = Plan
-        fields = ["commune", "mission", "organisation", "title", "from_year", "to_year", "notes"]
+        fields = [
+            "commune",
+            "mission",
+            "organisation",
+            "title",
+            "number",
+            "from_year",
+            "to_year",
+            "signer",
+            "notes",
+        ]
         widgets = {
             "from_year": YEAR_WIDGET,
             "to_year": YEAR_WIDGET,
@@ -250,6 +270,8 @@ class PlanForm(YearsMixin, forms.ModelForm):
         self.fields["commune"].label_from_instance = commune_label
         self.fields["mission"].queryset = missions
         self.fields["organisation"].queryset = Organisation.objects.select_related("parent")
+        self.fields["organisation"].label = _("Issued by")
+        self.fields["signer"].queryset = staff_users()
 
     def clean(self):
         data = super().clean()
@@ -517,3 +539,31 @@ class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
     on = forms.DateField(label=_("Date"), widget=date_input())
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+
+class MissionPhotoForm(forms.ModelForm):
+    """A JPEG, PNG or WebP photo up to 8 MB, checked by reading the image itself (not its name)."""
+
+    class Meta:
+        model = MissionPhoto
+        fields = ["image", "caption"]
+        widgets = {"image": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})}
+
+    def __init__(self, *args, mission: Mission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.mission = mission
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if not image:
+            return image
+        if image.size > PHOTO_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The photo is %(size)s MB; the limit is %(limit)s MB.")
+                % {"size": round(image.size / 1024 / 1024, 1), "limit": PHOTO_MAX_BYTES // 1024 // 1024}
+            )
+        found = getattr(getattr(image, "image", None), "format", None)  # set by ImageField's check
+        if found not in PHOTO_FORMATS:
+            raise forms.ValidationError(_("Upload a photo in JPEG, PNG or WebP format."))
+        self.instance._format = found
+        return image

@@ -6,6 +6,7 @@ methods below), never summed in Python.
 """
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -252,6 +253,49 @@ class Mission(models.Model):
             raise ValidationError({"end_date": _("The mission cannot end before it starts.")})
 
 
+def mission_photo_path(photo, filename: str) -> str:
+    """A random name: the uploader's file name is not trusted nor kept on disk."""
+    extension = PHOTO_FORMATS.get(getattr(photo, "_format", ""), "jpg")
+    return f"missions/{photo.mission_id}/{uuid.uuid4().hex}.{extension}"
+
+
+# Pillow's format name → the file extension stored.
+PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+
+
+class MissionPhoto(models.Model):
+    """A photo taken during a survey mission, kept under MEDIA_ROOT and shown only through
+    `assistance.documents.mission_photo` (which checks the mission's scope), never as a public file."""
+
+    mission = models.ForeignKey(
+        Mission, on_delete=models.CASCADE, related_name="photos", verbose_name=_("survey mission")
+    )
+    image = models.ImageField(_("photo"), upload_to=mission_photo_path)
+    caption = models.CharField(_("caption"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+        editable=False,
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mission photo")
+        verbose_name_plural = _("mission photos")
+        ordering = ["mission", "uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.caption or f"{self.mission} · {self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("assistance:mission_photo", args=[self.pk])
+
+
 class Finding(models.Model):
     """A need the mission found in one commune (and maybe one village), tagged with a programme project."""
 
@@ -383,6 +427,21 @@ class Plan(models.Model):
         verbose_name=_("drawn up by"),
     )
     title = models.CharField(_("title"), max_length=255)
+    number = models.CharField(
+        _("document number"),
+        max_length=64,
+        blank=True,
+        help_text=_('Number and symbol of the plan as issued, e.g. "12/KH-SLĐTBXH".'),
+    )
+    signer = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signed_plans",
+        verbose_name=_("signed by"),
+        help_text=_("Who signs the printed plan; empty: whoever approved it."),
+    )
     from_year = models.PositiveSmallIntegerField(_("from year"))
     to_year = models.PositiveSmallIntegerField(_("to year"))
     state = models.CharField(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assistance import views
+from assistance import documents, views
 
 app_name = "assistance"
 urlpatterns = [
@@ -11,6 +11,13 @@ urlpatterns = [
     path("missions/new/", views.mission_create, name="mission_create"),
     path("missions/<int:pk>/", views.mission_detail, name="mission_detail"),
     path("missions/<int:pk>/edit/", views.mission_edit, name="mission_edit"),
+    path("missions/<int:pk>/report/", documents.mission_report, name="mission_report"),
+    path(
+        "missions/<int:pk>/report.pdf", documents.mission_report, {"as_pdf": True}, name="mission_report_pdf"
+    ),
+    path("missions/<int:pk>/report.xlsx", documents.mission_xlsx, name="mission_xlsx"),
+    path("missions/<int:pk>/photos/new/", documents.mission_photo_add, name="mission_photo_add"),
+    path("mission-photos/<int:pk>/", documents.mission_photo, name="mission_photo"),
     path("missions/<int:pk>/findings/new/", views.finding_create, name="finding_create"),
     path("missions/<int:pk>/labour-needs/new/", views.labour_need_create, name="labour_need_create"),
     path("findings/<int:pk>/edit/", views.finding_edit, name="finding_edit"),
@@ -18,6 +25,9 @@ urlpatterns = [
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/document/", documents.plan_document, name="plan_document"),
+    path("plans/<int:pk>/document.pdf", documents.plan_document, {"as_pdf": True}, name="plan_document_pdf"),
+    path("plans/<int:pk>/document.xlsx", documents.plan_xlsx, name="plan_xlsx"),
     path("plans/<int:pk>/approve/", views.plan_approve, name="plan_approve"),
     path("plans/<int:pk>/close/", views.plan_close, name="plan_close"),
     path("plans/<int:pk>/activities/new/", views.activity_create, name="activity_create"),

@@ -209,6 +209,7 @@ def mission_detail(request, pk):
             "members": mission.members.select_related("profile"),
             "findings": findings,
             "labour_needs": mission.labour_needs.filter(commune__in=communes).select_related("commune"),
+            "photos": mission.photos.all(),
             "plans": plans,
             "budget_by_kind": activities.budget_by_kind(),
             "totals": activities.aggregate(planned=Sum("planned_amount", filter=~Q(status="cancelled"))),

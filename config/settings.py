@@ -121,7 +121,10 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Uploaded files (mission photos) are personal data: no URL pattern, proxy rule or whitenoise serves
+# MEDIA_URL; each file is sent by a view that checks access first (assistance:mission_photo).
+MEDIA_URL = "/media/"
 
 # Behind a reverse proxy that terminates TLS; all of these are on unless DEBUG.
 SECURE = not DEBUG

@@ -54,21 +54,32 @@ def static_file_response(url: str, response_class):
     return response_class(url, path.read_bytes(), {"Content-Type": content_type})
 
 
-def html_to_pdf(html: str, *, base_url: str) -> bytes:
+def html_to_pdf(html: str, *, base_url: str, files: dict[str, Path] | None = None) -> bytes:
+    """`files` maps URL paths the document shows (e.g. photos whose access the view has checked) to
+    files on disk; with static files, they are all the PDF engine may read."""
     weasyprint = _weasyprint()
+    allowed = {urlparse(url).path: Path(path) for url, path in (files or {}).items()}
 
     class StaticFilesOnly(weasyprint.urls.URLFetcher):
         def fetch(self, url, headers=None):
+            path = allowed.get(urlparse(url).path)
+            if path is not None:
+                content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return weasyprint.urls.URLFetcherResponse(
+                    url, path.read_bytes(), {"Content-Type": content_type}
+                )
             return static_file_response(url, weasyprint.urls.URLFetcherResponse)
 
     return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=StaticFilesOnly()).write_pdf()
 
 
-def pdf_response(request, template_name: str, context: dict, *, filename: str) -> HttpResponse:
+def pdf_response(
+    request, template_name: str, context: dict, *, filename: str, files: dict[str, Path] | None = None
+) -> HttpResponse:
     """The document as a PDF download, or a page that says why there is none."""
     html = render_to_string(template_name, {**context, "for_pdf": True}, request=request)
     try:
-        pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+        pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"), files=files)
     except PdfEngineMissing as error:
         logger.error("PDF engine missing: %s", error)
         return render(

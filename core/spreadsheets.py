@@ -255,11 +255,17 @@ def xlsx_response(
     filename: str, headers: list[str], rows: Iterable[Iterable], *, sheet_title: str = "Danh sách"
 ):
     """A download of `rows` as a workbook, written row by row to a temporary file (memory stays flat)."""
+    return xlsx_sheets_response(filename, [(sheet_title, headers, rows)])
+
+
+def xlsx_sheets_response(filename: str, sheets: Iterable[tuple[str, list[str], Iterable[Iterable]]]):
+    """A workbook of several sheets, each (title, headers, rows): the tables of one document."""
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    sheet.append([_safe_cell(sheet, h) for h in headers])
-    for row in rows:
-        sheet.append([_safe_cell(sheet, value) for value in row])
+    for sheet_title, headers, rows in sheets:
+        sheet = workbook.create_sheet(title=sheet_title[:31])
+        sheet.append([_safe_cell(sheet, h) for h in headers])
+        for row in rows:
+            sheet.append([_safe_cell(sheet, value) for value in row])
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
     workbook.save(spool)
     spool.seek(0)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from households import views
+from households import documents, views
 
 app_name = "households"
 urlpatterns = [
@@ -27,6 +27,22 @@ urlpatterns = [
     path("reviews/<int:pk>/preview/", views.survey_preview, name="survey_preview"),
     path("communes/<int:pk>/rounds/", views.commune_rounds, name="commune_rounds"),
     path("communes/<int:pk>/summary/", views.commune_summary, name="commune_summary"),
+    path(
+        "communes/<int:pk>/summary/document/",
+        documents.commune_summary_document,
+        name="commune_summary_document",
+    ),
+    path(
+        "communes/<int:pk>/summary/document.pdf",
+        documents.commune_summary_document,
+        {"as_pdf": True},
+        name="commune_summary_document_pdf",
+    ),
+    path(
+        "communes/<int:pk>/summary/document.xlsx",
+        documents.commune_summary_xlsx,
+        name="commune_summary_xlsx",
+    ),
     path("summary/", views.area_summary, name="summary"),
     path("farm-average/", views.farm_average_list, name="farm_average"),
     path("farm-average/<int:pk>/decide/", views.farm_average_decide, name="farm_average_decide"),

@@ -631,10 +631,10 @@ def _indicator_rows(standard, counts: dict, households: int):
     ]
 
 
-def commune_summary(request, pk):
-    commune = get_commune_for(request.user, pk)
+def commune_summary_figures(commune, year: int) -> dict:
+    """The commune's figures of `year` as the summary page shows them; the printed summary uses the
+    same function, so both always agree."""
     households = Household.objects.filter(commune=commune)
-    form, year, years = _summary_year(request, households)
     total = summaries.figures_by(households, year).get((), summaries.Figures())
     by_village = summaries.figures_by(households, year, ("village",))
     villages = Village.objects.filter(pk__in=[key[0] for key in by_village]).order_by("name")
@@ -643,19 +643,22 @@ def commune_summary(request, pk):
         standard = poverty.standard_for_year(year)
     except poverty.ClassificationError:
         standard = poverty.DECREE_07_2021
+    return {
+        "commune": commune,
+        "year": year,
+        "total": total,
+        "rows": [(village, by_village[(village.pk,)]) for village in villages],
+        "indicators": _indicator_rows(standard, indicators, total.households),
+        "standard": standard,
+        "transitions": _transition_rows(total),
+    }
+
+
+def commune_summary(request, pk):
+    commune = get_commune_for(request.user, pk)
+    form, year, years = _summary_year(request, Household.objects.filter(commune=commune))
     return render(
-        request,
-        "households/commune_summary.html",
-        {
-            "commune": commune,
-            "form": form,
-            "year": year,
-            "total": total,
-            "rows": [(village, by_village[(village.pk,)]) for village in villages],
-            "indicators": _indicator_rows(standard, indicators, total.households),
-            "standard": standard,
-            "transitions": _transition_rows(total),
-        },
+        request, "households/commune_summary.html", {"form": form, **commune_summary_figures(commune, year)}
     )
 
 

@@ -14,3 +14,12 @@ def dong(value):
         return format_dong(value)
     except (TypeError, ValueError):
         return value
+
+
+@register.filter
+def figures(value):
+    """441000000 → "441.000.000" (a table whose header says the unit, "đồng"); empty → "—"."""
+    try:
+        return format_dong(value).removesuffix(" đ")
+    except (TypeError, ValueError):
+        return value

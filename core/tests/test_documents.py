@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from pypdf import PdfReader
 
 from communes.models import Organisation
-from core import pdf
+from core import documents, pdf
 from core.documents import place_and_date
 
 A4_POINTS = (595.28, 841.89)
@@ -99,3 +99,37 @@ def test_missing_pdf_engine_gives_a_clear_page_not_a_500(monkeypatch, department
     page = response.content.decode()
     assert "Không thể tạo tệp PDF" in page
     assert 'href="http://testserver/communes/"' in page
+
+
+@pytest.mark.parametrize(
+    ("job_title", "lines"),
+    [
+        ("Phó Giám đốc", ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")),
+        ("Phó Chủ tịch", ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")),
+        ("Giám đốc", ("", "GIÁM ĐỐC")),
+        ("", ("", "")),
+    ],
+)
+def test_a_deputy_signs_for_the_head(job_title, lines):
+    assert documents.signature(job_title) == lines
+
+
+def test_amounts_are_written_in_figures_and_words():
+    assert documents.amount_in_words(441_000_000) == (
+        "441.000.000 đồng (Bằng chữ: Bốn trăm bốn mươi mốt triệu đồng)"
+    )
+
+
+def test_a_draft_leaves_the_day_month_and_number_blank():
+    issuer = Organisation(full_name="Sở Lao động - Thương binh và Xã hội tỉnh Kon Tum", short_name="SLĐTBXH")
+    assert (
+        documents.undated("Kon Tum", 2022)
+        == "Kon Tum, ngày\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0tháng" + ("\u00a0" * 6) + "năm 2022"
+    )
+    assert documents.document_number("", "KH", issuer).endswith("/KH-SLĐTBXH")
+    assert documents.document_number("12/KH-SLĐTBXH", "KH", issuer) == "12/KH-SLĐTBXH"
+
+
+@pytest.mark.parametrize(("number", "text"), [(1, "I"), (4, "IV"), (9, "IX"), (14, "XIV"), (40, "XL")])
+def test_parts_are_numbered_in_roman_figures(number, text):
+    assert documents.roman(number) == text

@@ -1,0 +1,177 @@
+"""The printed summary of a commune's annual review (A4, Decree 30/2020): households by village and
+category with rates, deprived indicators, transitions, the list of poor and near-poor households (ID
+numbers masked) and the district and province roll-up. The figures come from the functions the
+summary pages use, so the document and the pages always agree."""
+
+from django.db.models import Case, Prefetch, When
+from django.utils import translation
+
+from communes.access import communes_for, get_commune_for
+from communes.models import Commune, today
+from core import citizen_id, documents
+from core.spreadsheets import xlsx_sheets_response
+from households import summaries
+from households.models import Category, Household, Member, Relation
+from households.views import _summary_year, commune_summary_figures
+
+REPORT_SYMBOL = "BC"  # báo cáo
+LISTED = [Category.POOR, Category.NEAR_POOR]
+
+
+def listed_households(commune, year: int):
+    """Poor and near-poor households of `year`, with last year's category and their current head."""
+    heads = Member.objects.current().filter(relation=Relation.HEAD).select_related("person")
+    households = (
+        Household.objects.filter(commune=commune)
+        .existing_in(year)
+        .with_category_in(year)
+        .with_category_in(year - 1, "previous_category")
+        .filter(year_category__in=LISTED)
+        .select_related("village")
+        .prefetch_related(Prefetch("members", queryset=heads, to_attr="heads"))
+        .order_by(Case(When(year_category=Category.POOR, then=0), default=1), "village__name", "code")
+    )
+    rows = []
+    for household in households:
+        head = household.heads[0].person if household.heads else None
+        household.masked_id = citizen_id.mask(head.citizen_id) if head else ""
+        rows.append(household)
+    return rows
+
+
+def roll_up(user, commune, year: int) -> dict:
+    """The same figures for the user's communes of the commune's district and province: per commune,
+    the district and the province (what the area summary page shows for them)."""
+    scoped = Household.objects.in_communes(communes_for(user))
+    result = {"district": None, "communes": [], "province": None}
+    if commune.district_id:
+        district_households = scoped.filter(commune__district=commune.district_id)
+        by_commune = summaries.figures_by(district_households, year, ("commune",))
+        names = Commune.objects.in_bulk([key[0] for key in by_commune])
+        result["communes"] = sorted(
+            ((names[key[0]], figures) for key, figures in by_commune.items()), key=lambda item: item[0].name
+        )
+        result["district"] = (
+            commune.district,
+            summaries.figures_by(district_households, year).get((), summaries.Figures()),
+        )
+    province_households = scoped.filter(commune__province=commune.province_id)
+    result["province"] = (
+        commune.province,
+        summaries.figures_by(province_households, year).get((), summaries.Figures()),
+    )
+    return result
+
+
+def summary_document_context(request, commune) -> dict:
+    _form, year, _years = _summary_year(request, Household.objects.filter(commune=commune))
+    figures = commune_summary_figures(commune, year)
+    issuer = documents.issuer_for(request.user, today())
+    return {
+        **figures,
+        "households": listed_households(commune, year),
+        "roll_up": roll_up(request.user, commune, year),
+        "issuer": issuer,
+        "number": documents.document_number("", REPORT_SYMBOL, issuer),
+        "place_date": documents.undated(issuer.place_name if issuer else "", today().year),
+        **documents.signer_context(request.user),
+    }
+
+
+def commune_summary_document(request, pk, as_pdf=False):
+    """15 queries whatever the number of households and villages (see tests/test_documents.py)."""
+    commune = get_commune_for(request.user, pk)
+    commune = Commune.objects.select_related("district", "province").get(pk=commune.pk)
+    with translation.override("vi"):
+        context = summary_document_context(request, commune)
+    filename = f"tong-hop-ra-soat-{commune.code}-{context['year']}.pdf" if as_pdf else None
+    return documents.document_response(
+        request, "households/print_commune_summary.html", context, pdf_filename=filename
+    )
+
+
+FIGURE_HEADERS = [
+    "Tổng số hộ",
+    "Hộ nghèo",
+    "Tỷ lệ hộ nghèo (%)",
+    "Tăng/giảm (điểm %)",
+    "Hộ cận nghèo",
+    "Tỷ lệ hộ cận nghèo (%)",
+    "Tăng/giảm (điểm %)",
+    "Hộ có mức sống trung bình",
+    "Chưa rà soát",
+]
+
+
+def _figure_cells(figures) -> list:
+    number = _float
+    return [
+        figures.households,
+        figures.poor,
+        number(figures.poor_rate),
+        number(figures.poor_rate_change),
+        figures.near_poor,
+        number(figures.near_poor_rate),
+        number(figures.near_poor_rate_change),
+        figures.average,
+        figures.not_reviewed,
+    ]
+
+
+def commune_summary_xlsx(request, pk):
+    """The document's tables, one sheet each, with numbers a spreadsheet can compute with."""
+    commune = get_commune_for(request.user, pk)
+    commune = Commune.objects.select_related("district", "province").get(pk=commune.pk)
+    with translation.override("vi"):
+        context = summary_document_context(request, commune)
+        villages = [[village.name, *_figure_cells(f)] for village, f in context["rows"]]
+        villages.append(["Tổng cộng", *_figure_cells(context["total"])])
+        roll = context["roll_up"]
+        units = [[f"Xã {c.name}", *_figure_cells(f)] for c, f in roll["communes"]]
+        if roll["district"]:
+            units.append([f"Huyện {roll['district'][0].name}", *_figure_cells(roll["district"][1])])
+        units.append([f"Tỉnh {roll['province'][0].name}", *_figure_cells(roll["province"][1])])
+        sheets = [
+            ("Theo thôn", ["Thôn", *FIGURE_HEADERS], villages),
+            (
+                "Biến động",
+                ["Nội dung", "Số hộ"],
+                [[str(label), count] for label, count in context["transitions"]],
+            ),
+            (
+                "Chỉ số thiếu hụt",
+                ["Chiều thiếu hụt", "Chỉ số", "Số hộ", "Tỷ lệ (%)"],
+                [
+                    [str(r["indicator"].dimension), str(r["indicator"].name), r["count"], _float(r["rate"])]
+                    for r in context["indicators"]
+                ],
+            ),
+            (
+                "Danh sách hộ",
+                [
+                    "Mã hộ",
+                    "Chủ hộ",
+                    "Số định danh (che)",
+                    "Thôn",
+                    f"Năm {context['year']}",
+                    f"Năm {context['year'] - 1}",
+                ],
+                [
+                    [
+                        h.code,
+                        h.head_name,
+                        h.masked_id,
+                        h.village.name,
+                        str(Category(h.year_category).label),
+                        str(Category(h.previous_category).label) if h.previous_category else "",
+                    ]
+                    for h in context["households"]
+                ],
+            ),
+            ("Tổng hợp", ["Đơn vị", *FIGURE_HEADERS], units),
+        ]
+        return xlsx_sheets_response(f"tong-hop-ra-soat-{commune.code}-{context['year']}.xlsx", sheets)
+
+
+def _float(value):
+    return float(value) if value is not None else None
