@@ -26,8 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=10)
         parser.add_argument("--province-code", default="90")
         parser.add_argument("--json", action="store_true", help="print JSON, to compare runs between commits")
+        parser.add_argument(
+            "--only", nargs="+", default=[], help="measure only pages whose name has these words"
+        )
 
-    def handle(self, *args, runs, province_code, json: bool, **options):
+    def handle(self, *args, runs, province_code, json: bool, only, **options):
         province = Province.objects.filter(code=province_code).first()
         if province is None:
             raise CommandError(f"No province {province_code}: run `manage.py generate_province` first.")
@@ -99,7 +102,12 @@ class Command(BaseCommand):
                     b"".join(response.streaming_content)
                 times.append((time.perf_counter() - start) * 1000)
             queries = len(captured.captured_queries)
-            slowest = max(captured.captured_queries, key=lambda q: float(q["time"]), default=None)
+            reads = [
+                q
+                for q in captured.captured_queries
+                if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
+            ]
+            slowest = max(reads, key=lambda q: float(q["time"]), default=None)
         sql_ms = self.time_sql(slowest["sql"], runs) if slowest else 0.0
         median = statistics.median(times)
         return {
@@ -124,21 +132,23 @@ class Command(BaseCommand):
                 times.append((time.perf_counter() - start) * 1000)
         return statistics.median(times)
 
-    def print_table(self, results, runs):
+    def print_header(self, runs):
         self.stdout.write(f"{connection.vendor}, {runs} runs per page (times in ms)")
         columns = ("status", 6), ("queries", 7), ("median", 8), ("p95", 8), ("main SQL", 9), ("page/SQL", 8)
         header = f"{'page':36} " + " ".join(f"{name:>{width}}" for name, width in columns)
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
-        for row in results:
-            if row.get("missing"):
-                self.stdout.write(f"{row['page']:36} {'—':>6}   (no URL {row['url']} in this build)")
-                continue
-            ratio = f"{row['page_to_sql']:.1f}" if row["page_to_sql"] else "—"
-            self.stdout.write(
-                f"{row['page']:36} {row['status']:>6} {row['queries']:>7} {row['median_ms']:>8.1f} "
-                f"{row['p95_ms']:>8.1f} {row['main_sql_ms']:>9.1f} {ratio:>8}"
-            )
+
+    def print_row(self, row):
+        if row.get("missing"):
+            self.stdout.write(f"{row['page']:36} {'—':>6}   (no URL {row['url']} in this build)")
+            return
+        ratio = f"{row['page_to_sql']:.1f}" if row["page_to_sql"] else "—"
+        self.stdout.write(
+            f"{row['page']:36} {row['status']:>6} {row['queries']:>7} {row['median_ms']:>8.1f} "
+            f"{row['p95_ms']:>8.1f} {row['main_sql_ms']:>9.1f} {ratio:>8}"
+        )
+        self.stdout.flush()
 
 
 def json_dumps(results):
