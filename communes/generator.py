@@ -121,6 +121,8 @@ class ProvinceGenerator:
         self.years = list(range(2026 - years, 2026))  # reviews of the last `years` years, up to 2025
         self.random = random.Random(seed)
         self.code = code
+        # Citizen IDs start with a province code (001–096): one per generated province, so they stay unique.
+        self.id_prefix = f"{int(''.join(filter(str.isdigit, code)) or 0) % 96 + 1:03d}"
         self.progress = progress
         self.started = time.monotonic()
         self.counts: dict[str, int] = {}
@@ -137,6 +139,9 @@ class ProvinceGenerator:
         communes = self.geography()
         self.households_and_reviews(communes)
         self.assistance(communes)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh statistics, or the planner takes the tables as empty
         self.say("done")
         return self.counts
 
@@ -264,7 +269,7 @@ class ProvinceGenerator:
                     citizen = ""
                     if born <= 2010 and self.random.random() < 0.6:
                         century = (0 if born < 2000 else 2) + (1 if female else 0)
-                        citizen = f"062{century}{born % 100:02d}{serial % 1_000_000:06d}"
+                        citizen = f"{self.id_prefix}{century}{born % 100:02d}{serial % 1_000_000:06d}"
                     person_id = people.add(
                         full_name,
                         fold(full_name),

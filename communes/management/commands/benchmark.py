@@ -61,19 +61,35 @@ class Command(BaseCommand):
             ("commune summary", officer, "households:commune_summary", [commune.pk], {}),
             ("province summary", officer, "households:summary", [], {}),
             ("plan page", officer, "assistance:plan_detail", [plan.pk], {}),
-            ("plan document (HTML)", officer, "assistance:plan_print", [plan.pk], {}),
-            ("plan document (PDF)", officer, "assistance:plan_pdf", [plan.pk], {}),
-            ("commune review summary (PDF)", officer, "households:summary_pdf", [commune.pk], {}),
+            ("plan document (HTML)", officer, "assistance:plan_document", [plan.pk], {}),
+            ("plan document (PDF)", officer, "assistance:plan_document_pdf", [plan.pk], {}),
+            (
+                "commune review summary (HTML)",
+                officer,
+                "households:commune_summary_document",
+                [commune.pk],
+                {},
+            ),
+            (
+                "commune review summary (PDF)",
+                officer,
+                "households:commune_summary_document_pdf",
+                [commune.pk],
+                {},
+            ),
             ("households XLSX export", officer, "households:export", [], {}),
         ]
-        results = [
-            self.measure(label, user, name, pk_args, params, runs)
-            for label, user, name, pk_args, params in pages
-        ]
+        if only:
+            pages = [page for page in pages if any(word in page[0] for word in only)]
+        if not json:
+            self.print_header(runs)
+        results = []
+        for label, user, name, pk_args, params in pages:
+            results.append(self.measure(label, user, name, pk_args, params, runs))
+            if not json:
+                self.print_row(results[-1])
         if json:
             self.stdout.write(json_dumps(results))
-        else:
-            self.print_table(results, runs)
 
     def user(self, username, role, *, all_communes=False, communes=()):
         user, _ = get_user_model().objects.get_or_create(username=username, defaults={"first_name": username})
