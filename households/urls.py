@@ -1,6 +1,6 @@
 from django.urls import path
 
-from households import views
+from households import import_views, views
 
 app_name = "households"
 urlpatterns = [
@@ -30,4 +30,9 @@ urlpatterns = [
     path("summary/", views.area_summary, name="summary"),
     path("farm-average/", views.farm_average_list, name="farm_average"),
     path("farm-average/<int:pk>/decide/", views.farm_average_decide, name="farm_average_decide"),
+    path("imports/", import_views.import_list, name="imports"),
+    path("imports/new/", import_views.import_new, name="import_new"),
+    path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/run/", import_views.import_run, name="import_run"),
+    path("imports/template/<slug:kind>.xlsx", import_views.import_template, name="import_template"),
 ]
