@@ -22,6 +22,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -64,7 +65,8 @@ MASKED_ID = re.compile(r"^\dx+…?\d*$")
 MATCHING_RULE = (
     "Existing households are found by commune and household code; a row whose code is not found is "
     "matched by the head's name and the village, if exactly one household has them. Members are found "
-    "among the household's current members by citizen ID number, then by full name and year of birth. "
+    "among the household's current members by citizen ID number, then by full name and year of birth, "
+    "then by full name alone if only one member has it. "
     "Empty cells keep what is recorded; members missing from the file stay as they are."
 )
 
@@ -244,11 +246,7 @@ class _Reader:
         return str(self.headers[position]) if position is not None else self.columns[key].header
 
     def __iter__(self) -> Iterator[tuple[int, dict]]:
-        header_passed = False
-        for number, values in self._rows:
-            if not header_passed:
-                header_passed = any(v is not None and str(v).strip() for v in values)
-                continue
+        for number, values in self._rows:  # read_table already took the header row
             row = {
                 key: (values[position].strip() if isinstance(values[position], str) else values[position])
                 if position < len(values)
@@ -688,6 +686,10 @@ class HouseholdImporter(_Importer):
                 ),
                 None,
             )
+        if member is None:
+            same_name = [m for m in current if m.person.full_name_folded == fold(values["full_name"])]
+            if len(same_name) == 1 and (not identifier or not same_name[0].person.citizen_id):
+                member = same_name[0]
         if member is not None and member.pk in used:
             errors.append((header("full_name"), _("This member is already on another row of the household.")))
         person, action, before = None, "new", {}
@@ -731,9 +733,10 @@ class HouseholdImporter(_Importer):
                 setattr(member, key, value)
         if action == "same" and before:
             action = "updated"
+        unreadable = any(row == member_row.row for row, _column, _reason in group.errors)
         if not member.relation:
             errors.append((header("relation"), _("Give the member's relation to the head.")))
-        else:
+        elif not unreadable:
             try:
                 person.clean_fields(exclude=["full_name_folded"])
                 person.clean()
@@ -1036,32 +1039,6 @@ def stored_path(record: ImportRecord) -> Path | None:
     return path if path.is_file() else None
 
 
-class StoredFile:
-    """The kept file opened for `read_table`, with the name the user gave it (for the .csv check)."""
-
-    def __init__(self, path: Path, name: str):
-        self.path, self.name, self.size = path, name, path.stat().st_size
-        self._file = open(path, "rb")  # noqa: SIM115 - closed by close()
-
-    def read(self, *args):
-        return self._file.read(*args)
-
-    def seek(self, *args):
-        return self._file.seek(*args)
-
-    def tell(self):
-        return self._file.tell()
-
-    def close(self):
-        self._file.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-
 def checksum_of(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as source:
@@ -1147,7 +1124,7 @@ def run_checked(*, record: ImportRecord, user) -> Report:
         raise ImportFailed(_("The file of this dry run is no longer kept: upload it again."))
     if checksum_of(path) != record.checksum:
         raise ImportFailed(_("The kept file changed since the dry run: upload it again."))
-    with StoredFile(path, record.file_name) as source:
+    with File(open(path, "rb"), name=record.file_name) as source:
         try:
             report = import_file(
                 source=source, kind=record.kind, commune=record.commune, user=user, year=record.year,
