@@ -145,7 +145,7 @@ def test_a_rejected_row_is_listed_with_its_number_column_and_reason_and_blocks_t
     assert "Thôn 99" in reasons
     page = client.get(record.get_absolute_url()).content.decode()
     assert "Thôn 99" in page and 'action="/households/imports/' not in page
-    response = run(client, record)
+    run(client, record)
     assert counts() == (0, 0, 0)
     assert ImportRecord.objects.get(pk=record.pk).status == ImportRecord.Status.CHECKED
 
