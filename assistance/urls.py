@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assistance import views
+from assistance import exports, views
 
 app_name = "assistance"
 urlpatterns = [
@@ -17,12 +17,14 @@ urlpatterns = [
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/activities.xlsx", exports.plan_activities_xlsx, name="plan_activities_xlsx"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("plans/<int:pk>/approve/", views.plan_approve, name="plan_approve"),
     path("plans/<int:pk>/close/", views.plan_close, name="plan_close"),
     path("plans/<int:pk>/activities/new/", views.activity_create, name="activity_create"),
     path("activities/upcoming/", views.upcoming_list, name="upcoming_list"),
     path("activities/<int:pk>/", views.activity_detail, name="activity_detail"),
+    path("activities/<int:pk>/participants.xlsx", exports.participants_xlsx, name="participants_xlsx"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
     path("activities/<int:pk>/delete/", views.activity_delete, name="activity_delete"),
     path("activities/<int:pk>/status/", views.activity_status, name="activity_status"),

@@ -367,5 +367,6 @@ def test_the_import_page_runs_a_fixed_number_of_queries(
     # session, user, profile, scope, the record with its commune and uploader, its changes
     with django_assert_max_num_queries(10) as first:
         client.get(small.get_absolute_url())
-    with django_assert_max_num_queries(len(first.captured_queries)):
+    expected = len(first.captured_queries)
+    with django_assert_max_num_queries(expected):
         client.get(large.get_absolute_url())

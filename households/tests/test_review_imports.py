@@ -6,7 +6,7 @@ from django.urls import reverse
 from households.models import Deprivation, HouseholdReview, ImportRecord
 from households.tests.helpers import make_household, open_survey, survey_as
 from households.tests.test_imports import check, record_of, run
-from households.tests.workbooks import xlsx_bytes, xlsx_upload, upload
+from households.tests.workbooks import upload, xlsx_bytes, xlsx_upload
 
 pytestmark = pytest.mark.django_db
 INDICATORS = [
