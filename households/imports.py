@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from communes.models import AreaType, Commune, Village, today
 from core.spreadsheets import (
+    MAX_UPLOAD_BYTES,
     Column,
     SpreadsheetError,
     header_key,
@@ -228,9 +229,9 @@ class RowError(Exception):
 class _Reader:
     """Matches the header row, then gives each non-empty row as {column key: raw value}."""
 
-    def __init__(self, source, columns: list[Column]):
+    def __init__(self, source, columns: list[Column], *, max_bytes: int = MAX_UPLOAD_BYTES):
         self.columns = {c.key: c for c in columns}
-        headers, self._rows = read_table(source)
+        headers, self._rows = read_table(source, max_bytes=max_bytes)
         match = match_headers(headers, columns)
         if match.missing:
             raise SpreadsheetError(
@@ -357,8 +358,17 @@ class _Importer:
 
     kind: str
 
-    def __init__(self, *, commune: Commune, user, write: bool = False, record: ImportRecord | None = None):
+    def __init__(
+        self,
+        *,
+        commune: Commune,
+        user,
+        write: bool = False,
+        record: ImportRecord | None = None,
+        max_bytes: int = MAX_UPLOAD_BYTES,
+    ):
         self.commune, self.user, self.write, self.record = commune, user, write, record
+        self.max_bytes = max_bytes
         self.report = Report()
         self._changes: list[ImportChange] = []
 
@@ -413,7 +423,7 @@ class HouseholdImporter(_Importer):
         self.created: set[int] = set()
 
     def run(self, source, *, progress: Callable[[int], None] | None = None) -> Report:
-        self.reader = _Reader(source, self.columns)
+        self.reader = _Reader(source, self.columns, max_bytes=self.max_bytes)
         self.report.unknown_columns = self.reader.unknown
         batch: list[_HouseholdGroup] = []
         group: _HouseholdGroup | None = None
@@ -860,7 +870,7 @@ class ReviewImporter(_Importer):
         self.today = today()
 
     def run(self, source, *, progress: Callable[[int], None] | None = None) -> Report:
-        self.reader = _Reader(source, self.columns)
+        self.reader = _Reader(source, self.columns, max_bytes=self.max_bytes)
         self.report.unknown_columns = self.reader.unknown
         batch = []
         for number, row in self.reader:
@@ -1047,10 +1057,11 @@ def checksum_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def importer_for(record_or_kind, *, commune, user, year=None, write=False, record=None) -> _Importer:
-    if record_or_kind == ImportRecord.Kind.REVIEWS:
-        return ReviewImporter(commune=commune, user=user, year=year, write=write, record=record)
-    return HouseholdImporter(commune=commune, user=user, write=write, record=record)
+def importer_for(kind, *, commune, user, year=None, write=False, record=None, max_bytes=MAX_UPLOAD_BYTES):
+    options = {"commune": commune, "user": user, "write": write, "record": record, "max_bytes": max_bytes}
+    if kind == ImportRecord.Kind.REVIEWS:
+        return ReviewImporter(year=year, **options)
+    return HouseholdImporter(**options)
 
 
 def _fill(record: ImportRecord, report: Report) -> None:
@@ -1059,13 +1070,12 @@ def _fill(record: ImportRecord, report: Report) -> None:
     record.report = report.as_json()
 
 
-def dry_run(*, source, kind: str, commune: Commune, user, year: int | None = None, record=None) -> Report:
-    """Validates every row; changes nothing. With `record`, stores the report there."""
-    report = importer_for(kind, commune=commune, user=user, year=year).run(source)
-    if record is not None:
-        _fill(record, report)
-        record.save()
-    return report
+def dry_run(
+    *, source, kind: str, commune: Commune, user, year=None, progress=None, max_bytes=MAX_UPLOAD_BYTES
+) -> Report:
+    """Validates every row; changes nothing."""
+    importer = importer_for(kind, commune=commune, user=user, year=year, max_bytes=max_bytes)
+    return importer.run(source, progress=progress)
 
 
 def check_upload(*, uploaded, kind: str, commune: Commune, user, year: int | None = None) -> ImportRecord:
@@ -1094,14 +1104,24 @@ class ImportFailed(Exception):
 
 
 def import_file(
-    *, source, kind: str, commune: Commune, user, year=None, record: ImportRecord, progress=None
+    *,
+    source,
+    kind: str,
+    commune: Commune,
+    user,
+    year=None,
+    record: ImportRecord,
+    progress=None,
+    max_bytes=MAX_UPLOAD_BYTES,
 ) -> Report:
     """Step two: the same pass, writing, in ONE transaction; nothing is kept if any row is rejected."""
     with transaction.atomic():
         record = ImportRecord.objects.select_for_update().get(pk=record.pk)
         if record.status == ImportRecord.Status.IMPORTED:
             raise ImportFailed(_("This file was already imported."))
-        importer = importer_for(kind, commune=commune, user=user, year=year, write=True, record=record)
+        importer = importer_for(
+            kind, commune=commune, user=user, year=year, write=True, record=record, max_bytes=max_bytes
+        )
         report = importer.run(source, progress=progress)
         if report.rejected:
             transaction.set_rollback(True)
@@ -1115,6 +1135,13 @@ def import_file(
         record.imported_at = timezone.now()
         record.save()
     return report
+
+
+def record_rejection(record: ImportRecord, report: Report) -> None:
+    """An import refused for its rejected rows stays recorded, with them."""
+    _fill(record, report)
+    record.status = ImportRecord.Status.REJECTED
+    record.save()
 
 
 def run_checked(*, record: ImportRecord, user) -> Report:

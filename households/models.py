@@ -784,6 +784,7 @@ class ImportRecord(models.Model):
         CHECKED = "checked", _("Checked (dry run), not imported")
         IMPORTED = "imported", _("Imported")
         EXPIRED = "expired", _("Expired without import")
+        REJECTED = "rejected", _("Rejected rows: nothing imported")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     commune = models.ForeignKey(
