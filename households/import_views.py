@@ -81,7 +81,7 @@ def import_detail(request, pk):
             "changes": changes,
             "changes_shown": CHANGES_SHOWN,
             "may_import": may_import,
-            "matching_rule": _(imports.MATCHING_RULE),
+            "matching_rule": imports.MATCHING_RULE,
             "households_url": reverse("households:list") + "?" + urlencode({"commune": record.commune_id}),
         },
     )

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communes.models import AreaType, Commune, Village, today
 from core.spreadsheets import (
@@ -63,7 +64,7 @@ KEEP_CHECKED_FILE = datetime.timedelta(hours=24)
 # A citizen ID as exports show it to roles that may not read it: "0xx…789" keeps the recorded one.
 MASKED_ID = re.compile(r"^\dx+…?\d*$")
 
-MATCHING_RULE = (
+MATCHING_RULE = gettext_lazy(
     "Existing households are found by commune and household code; a row whose code is not found is "
     "matched by the head's name and the village, if exactly one household has them. Members are found "
     "among the household's current members by citizen ID number, then by full name and year of birth, "
