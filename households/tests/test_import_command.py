@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from households.models import Household, ImportRecord
 from households.tests.workbooks import HOUSEHOLD_HEADERS, csv_upload, household_rows, xlsx_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def command(*args):
