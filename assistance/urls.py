@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assistance import documents, views
+from assistance import documents, exports, views
 
 app_name = "assistance"
 urlpatterns = [
@@ -24,6 +24,7 @@ urlpatterns = [
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/activities.xlsx", exports.plan_activities_xlsx, name="plan_activities_xlsx"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("plans/<int:pk>/document/", documents.plan_document, name="plan_document"),
     path("plans/<int:pk>/document.pdf", documents.plan_document, {"as_pdf": True}, name="plan_document_pdf"),
@@ -33,6 +34,7 @@ urlpatterns = [
     path("plans/<int:pk>/activities/new/", views.activity_create, name="activity_create"),
     path("activities/upcoming/", views.upcoming_list, name="upcoming_list"),
     path("activities/<int:pk>/", views.activity_detail, name="activity_detail"),
+    path("activities/<int:pk>/participants.xlsx", exports.participants_xlsx, name="participants_xlsx"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
     path("activities/<int:pk>/delete/", views.activity_delete, name="activity_delete"),
     path("activities/<int:pk>/status/", views.activity_status, name="activity_status"),

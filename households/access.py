@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from communes.access import communes_for, profile_of
 from communes.models import Role
-from households.models import FarmAverageRecord, Household, HouseholdReview, Member, ReviewRound
+from households.models import FarmAverageRecord, Household, HouseholdReview, ImportRecord, Member, ReviewRound
 
 # Enter households, members and surveys, and record the steps of a review.
 WRITERS = {Role.DEPARTMENT_ADMIN, Role.DEPARTMENT_OFFICER, Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER}
@@ -83,3 +83,15 @@ def get_farm_average_for(user, pk, *, write: bool = False) -> FarmAverageRecord:
         pk=pk,
     )
     return _checked(record, user, write)
+
+
+def imports_for(user):
+    return ImportRecord.objects.filter(commune__in=communes_for(user))
+
+
+def get_import_for(user, pk, *, write: bool = False) -> ImportRecord:
+    """An import of a commune in scope; only its uploader (a writer) may carry the dry run through."""
+    record = get_object_or_404(imports_for(user).select_related("commune", "created_by"), pk=pk)
+    if write and (not can_write(user) or record.created_by_id != user.pk):
+        raise PermissionDenied
+    return record

@@ -14,6 +14,8 @@ from households.models import (
     FarmAverageRecord,
     Household,
     HouseholdReview,
+    ImportChange,
+    ImportRecord,
     Member,
     Person,
     ReviewRound,
@@ -185,3 +187,43 @@ class FarmAverageRecordAdmin(admin.ModelAdmin):
     search_fields = ["household__code", "household__head_name_folded"]
     autocomplete_fields = ["household"]
     readonly_fields = ["monthly_income_per_person", "eligible", "decided_by"]
+
+
+class ImportChangeInline(ReadOnlyInline):
+    model = ImportChange
+    fields = ["row", "action", "model", "object_id", "label", "before"]
+    readonly_fields = fields
+    max_num = 0
+    show_change_link = False
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(admin.ModelAdmin):
+    """Imports are made by the import pages and the import command; here they are only read."""
+
+    list_display = ["file_name", "kind", "commune", "year", "status", "created_by", "created_at",
+                    "new", "updated", "unchanged", "rejected"]  # fmt: skip
+    list_filter = ["kind", "status", "commune"]
+    list_select_related = ["commune", "created_by"]
+    search_fields = ["file_name", "checksum", "commune__name"]
+    autocomplete_fields = ["commune", "created_by"]
+    readonly_fields = ["kind", "commune", "year", "status", "file_name", "checksum", "size",
+                       "created_by", "created_at", "imported_at", "rows", "new", "updated", "unchanged",
+                       "rejected"]  # fmt: skip
+    inlines = [ImportChangeInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ImportChange)
+class ImportChangeAdmin(admin.ModelAdmin):
+    list_display = ["record", "row", "action", "model", "object_id", "label"]
+    list_filter = ["action", "model"]
+    list_select_related = ["record__commune"]
+    search_fields = ["label", "record__file_name"]
+    autocomplete_fields = ["record"]
+    readonly_fields = ["record", "row", "action", "model", "object_id", "label", "before"]
+
+    def has_add_permission(self, request):
+        return False

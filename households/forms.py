@@ -285,3 +285,39 @@ class SummaryForm(forms.Form):
         self.fields["year"].choices = [(year, year) for year in years] or [
             (datetime.date.today().year, datetime.date.today().year)
         ]
+
+
+class ImportForm(forms.Form):
+    """Step one of an import: which commune (one the user may write to), which kind, the file."""
+
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=())
+    commune = forms.ModelChoiceField(label=_("Commune"), queryset=Commune.objects.none())
+    year = forms.IntegerField(
+        label=_("Year of the review"),
+        required=False,
+        min_value=2022,
+        max_value=2100,
+        help_text=_("For review results: the periodic review of that year, at the survey step."),
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("Excel workbook (.xlsx) or CSV in UTF-8, up to 10 MB. The first sheet is read."),
+    )
+
+    def __init__(self, *args, communes, **kwargs):
+        from households.models import ImportRecord
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = ImportRecord.Kind.choices
+        self.fields["commune"].queryset = communes.order_by("dissolved_on", "name", "code")
+        self.fields["commune"].label_from_instance = lambda c: (
+            f"{c.name} ({c.code})" + (f" · {c.dissolved_on:%d/%m/%Y}" if c.dissolved_on else "")
+        )
+
+    def clean(self):
+        from households.models import ImportRecord
+
+        cleaned = super().clean()
+        if cleaned.get("kind") == ImportRecord.Kind.REVIEWS and not cleaned.get("year"):
+            self.add_error("year", _("Give the year of the review the results belong to."))
+        return cleaned

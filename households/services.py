@@ -358,3 +358,20 @@ def decide_farm_average(
     record.decided_on, record.recognised, record.decided_by = on, recognised, by
     record.save(update_fields=["decided_on", "recognised", "decided_by"])
     return record
+
+
+# Many rows at once (imports) ----------------------------------------------------------------------
+
+BULK_BATCH = 500
+
+
+def bulk_save(model, *, create=(), update=(), fields=(), delete=None) -> list:
+    """The one place where imports write many rows: deletes `delete` (a queryset), creates `create`,
+    updates `fields` of `update`, in batches. Callers validate first, with the models' clean() and
+    the checks the pages make. (A change-history layer swaps in its bulk_*_with_history here.)"""
+    if delete is not None:
+        delete.delete()
+    created = model.objects.bulk_create(list(create), batch_size=BULK_BATCH) if create else []
+    if update:
+        model.objects.bulk_update(list(update), list(fields), batch_size=BULK_BATCH)
+    return created

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from households import documents, views
+from households import documents, exports, import_views, views
 
 app_name = "households"
 urlpatterns = [
     path("", views.household_list, name="list"),
+    path("export.xlsx", exports.households_xlsx, name="export"),
     path("new/", views.household_create, name="create"),
     path("<int:pk>/", views.household_detail, name="detail"),
     path("<int:pk>/edit/", views.household_edit, name="edit"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("members/<int:pk>/move/", views.member_move, name="member_move"),
     path("rounds/", views.round_list, name="rounds"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
+    path("rounds/<int:pk>/results.xlsx", exports.round_results_xlsx, name="round_xlsx"),
     path("rounds/<int:pk>/move/", views.round_move, name="round_move"),
     path("rounds/<int:pk>/list-households/", views.round_list_households, name="round_list_households"),
     path("rounds/<int:pk>/complaints/", views.complaint_add, name="complaint_add"),
@@ -46,4 +48,9 @@ urlpatterns = [
     path("summary/", views.area_summary, name="summary"),
     path("farm-average/", views.farm_average_list, name="farm_average"),
     path("farm-average/<int:pk>/decide/", views.farm_average_decide, name="farm_average_decide"),
+    path("imports/", import_views.import_list, name="imports"),
+    path("imports/new/", import_views.import_new, name="import_new"),
+    path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/run/", import_views.import_run, name="import_run"),
+    path("imports/template/<slug:kind>.xlsx", import_views.import_template, name="import_template"),
 ]

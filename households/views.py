@@ -88,7 +88,8 @@ def _member_counts():
     return Coalesce(Subquery(current), 0)
 
 
-def household_list(request):
+def filtered_households(request):
+    """The filter form and the households it selects: the list page and its Excel export share it."""
     scoped = households_for(request.user)
     years = summaries.years_with_decisions(scoped)
     form = HouseholdFilterForm(request.GET or None, communes=communes_for(request.user), years=years)
@@ -132,6 +133,11 @@ def household_list(request):
         if year:
             recognised = recognised.filter(requested_on__year=year)
         households = households.filter(pk__in=recognised.values("household"))
+    return form, households
+
+
+def household_list(request):
+    form, households = filtered_households(request)
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -79,3 +79,9 @@ def plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def private_media_root(settings, tmp_path):
+    """Uploaded files (kept imports) go to the test's own folder, never the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,0 +1,159 @@
+"""Lists back out to Excel: the rows the user sees on the page, with the filters applied.
+
+Workbooks are written row by row (`core.spreadsheets.xlsx_response`, write-only) from querysets read
+in chunks, so memory stays flat. Citizen ID numbers are masked unless households.access allows them.
+The household and review-result exports use the import columns, so a file exported can be imported.
+"""
+
+from django.db.models import Prefetch
+from django.utils import translation
+
+from communes.access import communes_for
+from communes.forms import CommuneFilterForm
+from communes.models import AreaType
+from core import citizen_id
+from core.spreadsheets import xlsx_response
+from households import imports
+from households.access import can_see_citizen_ids, get_round_for
+from households.models import Category, Livelihood, Member, Relation, Sex
+
+CHUNK = 1000
+
+
+def _date(value) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def _label(choices, value) -> str:
+    return imports._choice_label_vi(choices, value) if value else ""
+
+
+def _vi(function):
+    """Choice labels and headers in Vietnamese whatever the interface language: files go round."""
+
+    def wrapped(request, *args, **kwargs):
+        with translation.override("vi"):
+            return function(request, *args, **kwargs)
+
+    wrapped.__name__ = function.__name__
+    wrapped.__doc__ = function.__doc__
+    return wrapped
+
+
+@_vi
+def households_xlsx(request):
+    """One row per current member (a household without members has one row), as the import reads it."""
+    from households.views import filtered_households
+
+    _form, households = filtered_households(request)
+    show_ids = can_see_citizen_ids(request.user)
+    households = households.prefetch_related(
+        Prefetch(
+            "members",
+            queryset=Member.objects.current().select_related("person").order_by("joined_on", "pk"),
+            to_attr="current_members",
+        )
+    )
+    headers = [c.header for c in imports.HOUSEHOLD_COLUMNS] + ["Phân loại gần nhất", "Năm phân loại"]
+
+    def rows():
+        for household in households.iterator(chunk_size=CHUNK):
+            base = [
+                household.code,
+                household.head_name,
+                household.village.name,
+                household.commune.name,
+                household.address,
+                _label(AreaType, household.area_type),
+                household.ethnicity,
+                _label(Livelihood, household.main_livelihood),
+                _date(household.registered_on),
+            ]
+            tail = [_label(Category, household.latest_category), household.latest_category_year or ""]
+            members = sorted(household.current_members, key=lambda m: (m.relation != Relation.HEAD, m.pk))
+            if not members:
+                yield base + [""] * 7 + tail
+            for member in members:
+                person = member.person
+                identifier = person.citizen_id if show_ids else citizen_id.mask(person.citizen_id)
+                yield (
+                    base
+                    + [
+                        person.full_name,
+                        _label(Relation, member.relation),
+                        _label(Sex, person.sex),
+                        person.birth_year,
+                        identifier,
+                        person.health_insurance_card,
+                        _date(member.joined_on),
+                    ]
+                    + tail
+                )
+
+    return xlsx_response("ho-gia-dinh.xlsx", headers, rows(), sheet_title="Hộ gia đình")
+
+
+@_vi
+def round_results_xlsx(request, pk):
+    """A round's results in the review import's columns, with the computed and final categories."""
+    review_round = get_round_for(request.user, pk)
+    standard = review_round.standard_definition
+    columns = imports.review_columns(standard)
+    headers = [c.header for c in columns] + [
+        "Phân loại theo tiêu chí",
+        "Phân loại cuối cùng",
+        "Lý do",
+        "Phân loại",
+    ]
+    reviews = (
+        review_round.reviews.select_related("household__village")
+        .prefetch_related("deprivations")
+        .order_by("household__village__name", "household__code")
+    )
+
+    def rows():
+        for review in reviews.iterator(chunk_size=CHUNK):
+            deprived = set(review.deprived_keys)
+            yield [
+                review.household.code,
+                review.household.head_name,
+                review.household.village.name,
+                review.monthly_income_per_person,
+                review.a_points,
+                *["x" if i.key in deprived else "" for i in standard.indicators],
+                review.evidence,
+                _date(review.surveyed_on),
+                _label(Category, review.computed_category),
+                _label(Category, review.final_category),
+                review.final_reason,
+                _label(Category, review.category),
+            ]
+
+    name = f"ket-qua-ra-soat-{review_round.commune.code}-{review_round.year}.xlsx"
+    return xlsx_response(name, headers, rows(), sheet_title=f"Rà soát {review_round.year}")
+
+
+@_vi
+def communes_xlsx(request):
+    scoped = communes_for(request.user)
+    form = CommuneFilterForm(request.GET or None, communes=scoped)
+    communes = form.filter(scoped).select_related("province", "district").order_by("name", "code")
+    headers = ["Mã xã", "Tên xã", "Loại", "Huyện", "Tỉnh", "Khu vực", "Đặc biệt khó khăn",
+               "Vùng đồng bào dân tộc thiểu số", "Ngày thành lập", "Ngày giải thể, sáp nhập"]  # fmt: skip
+
+    def rows():
+        for commune in communes.iterator(chunk_size=CHUNK):
+            yield [
+                commune.code,
+                commune.name,
+                commune.get_kind_display(),
+                commune.district.name if commune.district_id else "",
+                commune.province.name,
+                _label(AreaType, commune.area_type),
+                "x" if commune.extremely_disadvantaged else "",
+                "x" if commune.ethnic_minority_area else "",
+                _date(commune.established_on),
+                _date(commune.dissolved_on),
+            ]
+
+    return xlsx_response("danh-sach-xa.xlsx", headers, rows(), sheet_title="Xã")
