@@ -114,7 +114,19 @@ class YearsMixin:
 YEAR_WIDGET = forms.NumberInput(attrs={"min": 2000, "max": 2100})
 
 
-class AssignmentForm(YearsMixin, forms.ModelForm):
+class KeepsCommunesOutOfScope:
+    """The communes field lists only the user's communes; saving must not drop the record's other
+    communes, which the user can neither see nor change."""
+
+    def clean_communes(self):
+        chosen = list(self.cleaned_data["communes"])
+        if self.instance.pk:
+            shown = self.fields["communes"].queryset.values("pk")
+            chosen += list(self.instance.communes.exclude(pk__in=shown))
+        return chosen
+
+
+class AssignmentForm(KeepsCommunesOutOfScope, YearsMixin, forms.ModelForm):
     leader = UserChoiceField(label=_("Leader"), queryset=None, required=False)
     members = UsersChoiceField(
         label=_("Members"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
@@ -150,7 +162,7 @@ class AssignmentForm(YearsMixin, forms.ModelForm):
         self.fields["leader"].queryset = self.fields["members"].queryset = staff_users()
 
 
-class MissionForm(forms.ModelForm):
+class MissionForm(KeepsCommunesOutOfScope, forms.ModelForm):
     leader = UserChoiceField(label=_("Leader"), queryset=None, required=False)
     members = UsersChoiceField(
         label=_("Staff members"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q, Sum
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from assistance.access import (
     can_write_plans,
     get_activity_for,
     get_assignment_for,
+    get_finding_for,
     get_mission_for,
     get_participant_for,
     get_plan_for,
@@ -45,7 +46,6 @@ from assistance.forms import (
 )
 from assistance.models import (
     Activity,
-    Finding,
     LabourNeed,
     Mission,
     OutcomeStep,
@@ -273,12 +273,11 @@ def finding_create(request, pk):
 
 
 def finding_edit(request, pk):
-    finding = get_object_or_404(Finding.objects.select_related("mission"), pk=pk)
-    mission = get_mission_for(request.user, finding.mission_id, write=True)
-    communes = communes_for(request.user)
-    if not communes.filter(pk=finding.commune_id).exists():
-        raise PermissionDenied
-    form = FindingForm(request.POST or None, instance=finding, mission=mission, communes=communes)
+    finding = get_finding_for(request.user, pk, write=True)
+    mission = finding.mission
+    form = FindingForm(
+        request.POST or None, instance=finding, mission=mission, communes=communes_for(request.user)
+    )
     return _mission_child_form(request, mission, form, title=_("Edit finding"))
 
 

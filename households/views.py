@@ -13,6 +13,7 @@ from communes.models import Commune, District, Province, Village, today
 from households import poverty, services, summaries
 from households.access import (
     can_see_citizen_ids,
+    citizen_id_display,
     can_write,
     get_farm_average_for,
     get_household_for,
@@ -179,7 +180,7 @@ def household_detail(request, pk):
             "timeline": _timeline(household),
             "farm_average_records": household.farm_average_records.all(),
             "can_write": can_write(request.user),
-            "show_citizen_ids": can_see_citizen_ids(request.user),
+            "citizen_ids": citizen_id_display(request.user),
             "ad_hoc_form": AdHocRequestForm(),
         },
     )
