@@ -8,6 +8,18 @@ rounds are enforced.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.scoped_admin import ScopedAdminMixin, ScopedModelAdmin
+from households.access import (
+    HIDDEN,
+    can_see_citizen_ids,
+    can_write,
+    citizen_id_display,
+    households_for,
+    members_for,
+    persons_for,
+    reviews_for,
+    rounds_for,
+)
 from households.models import (
     Complaint,
     Deprivation,
@@ -33,7 +45,7 @@ REVIEW_FIELDS = [
 ]
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ScopedAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
 
@@ -44,7 +56,8 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(ScopedAdminMixin, admin.TabularInline):
+    may_write = can_write
     model = Member
     fields = ["person", "relation", "joined_on", "left_on"]
     autocomplete_fields = ["person"]
@@ -62,7 +75,9 @@ class CategoryHistoryInline(ReadOnlyInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(ScopedModelAdmin):
+    scope = households_for
+    may_write = can_write
     list_display = ["code", "head_name", "village", "commune", "main_livelihood", "area_type"]
     list_filter = ["commune", "main_livelihood", "area_type"]
     list_select_related = ["village", "commune"]
@@ -72,18 +87,33 @@ class HouseholdAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ScopedModelAdmin):
+    scope = persons_for
+    may_write = can_write
     list_display = ["full_name", "sex", "birth_year", "masked_citizen_id", "employment"]
     list_filter = ["sex", "employment", "school"]
     search_fields = ["full_name", "full_name_folded"]
 
     @admin.display(description=_("citizen ID number"))
     def masked_citizen_id(self, person):
-        return person.masked_citizen_id
+        return person.masked_citizen_id  # never the full number in a list
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        if citizen_id_display(request.user) == HIDDEN:
+            return [name for name in shown if name != "masked_citizen_id"]
+        return shown
+
+    def get_exclude(self, request, obj=None):
+        if can_see_citizen_ids(request.user):
+            return super().get_exclude(request, obj)
+        return [*(super().get_exclude(request, obj) or []), "citizen_id"]
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(ScopedModelAdmin):
+    scope = members_for
+    may_write = can_write
     list_display = ["person", "household", "relation", "joined_on", "left_on"]
     list_filter = ["relation"]
     list_select_related = ["person", "household"]
@@ -108,7 +138,8 @@ class RoundStepInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class ComplaintInline(admin.TabularInline):
+class ComplaintInline(ScopedAdminMixin, admin.TabularInline):
+    may_write = can_write
     model = Complaint
     fields = ["household", "received_on", "content", "outcome", "resolved_on"]
     autocomplete_fields = ["household"]
@@ -116,7 +147,9 @@ class ComplaintInline(admin.TabularInline):
 
 
 @admin.register(ReviewRound)
-class ReviewRoundAdmin(admin.ModelAdmin):
+class ReviewRoundAdmin(ScopedModelAdmin):
+    scope = rounds_for
+    may_write = can_write
     list_display = ["commune", "year", "kind", "standard", "state", "requested_on", "decided_on"]
     list_filter = ["year", "kind", "state", "standard"]
     list_select_related = ["commune"]
@@ -127,7 +160,9 @@ class ReviewRoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(HouseholdReview)
-class HouseholdReviewAdmin(admin.ModelAdmin):
+class HouseholdReviewAdmin(ScopedModelAdmin):
+    scope = reviews_for
+    may_write = can_write
     list_display = ["household", "round", "monthly_income_per_person", "computed_category", "category"]
     list_filter = ["category", "round__year", "round__kind"]
     list_select_related = ["household", "round__commune"]
@@ -138,7 +173,10 @@ class HouseholdReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(Deprivation)
-class DeprivationAdmin(admin.ModelAdmin):
+class DeprivationAdmin(ScopedModelAdmin):
+    scope = reviews_for
+    scope_path = "review"
+    may_write = can_write
     list_display = ["review", "indicator"]
     list_filter = ["indicator"]
     list_select_related = ["review__household", "review__round__commune"]
@@ -150,7 +188,10 @@ class DeprivationAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoundStep)
-class RoundStepAdmin(admin.ModelAdmin):
+class RoundStepAdmin(ScopedModelAdmin):
+    scope = rounds_for
+    scope_path = "round"
+    may_write = can_write
     list_display = ["round", "state", "on", "by"]
     list_filter = ["state"]
     list_select_related = ["round__commune", "by"]
@@ -162,7 +203,10 @@ class RoundStepAdmin(admin.ModelAdmin):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(ScopedModelAdmin):
+    scope = rounds_for
+    scope_path = "round"
+    may_write = can_write
     list_display = ["round", "household", "received_on", "resolved_on"]
     list_filter = ["resolved_on"]
     list_select_related = ["round__commune", "household"]
@@ -171,7 +215,10 @@ class ComplaintAdmin(admin.ModelAdmin):
 
 
 @admin.register(FarmAverageRecord)
-class FarmAverageRecordAdmin(admin.ModelAdmin):
+class FarmAverageRecordAdmin(ScopedModelAdmin):
+    scope = households_for
+    scope_path = "household"
+    may_write = can_write
     list_display = [
         "household",
         "requested_on",

@@ -13,8 +13,8 @@ from communes.models import Commune, District, Province, Village, today
 from households import poverty, services, summaries
 from households.access import (
     can_see_citizen_ids,
-    citizen_id_display,
     can_write,
+    citizen_id_display,
     get_farm_average_for,
     get_household_for,
     get_member_for,
