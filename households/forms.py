@@ -285,3 +285,9 @@ class SummaryForm(forms.Form):
         self.fields["year"].choices = [(year, year) for year in years] or [
             (datetime.date.today().year, datetime.date.today().year)
         ]
+
+
+class AsOfForm(forms.Form):
+    on = forms.DateField(
+        label=_("As of"), widget=date_input(), help_text=_("The record at the end of that day.")
+    )
