@@ -24,6 +24,7 @@ from assistance.models import (
 from assistance.services import plan_locked_error
 from communes.forms import DATE_PLACEHOLDER
 from communes.models import Organisation, Role, Village
+from core.forms import OptimisticLockMixin
 from households.models import Category, Household, Member
 
 
@@ -126,7 +127,7 @@ class KeepsCommunesOutOfScope:
         return chosen
 
 
-class AssignmentForm(KeepsCommunesOutOfScope, YearsMixin, forms.ModelForm):
+class AssignmentForm(OptimisticLockMixin, KeepsCommunesOutOfScope, YearsMixin, forms.ModelForm):
     leader = UserChoiceField(label=_("Leader"), queryset=None, required=False)
     members = UsersChoiceField(
         label=_("Members"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
@@ -162,7 +163,7 @@ class AssignmentForm(KeepsCommunesOutOfScope, YearsMixin, forms.ModelForm):
         self.fields["leader"].queryset = self.fields["members"].queryset = staff_users()
 
 
-class MissionForm(KeepsCommunesOutOfScope, forms.ModelForm):
+class MissionForm(OptimisticLockMixin, KeepsCommunesOutOfScope, forms.ModelForm):
     leader = UserChoiceField(label=_("Leader"), queryset=None, required=False)
     members = UsersChoiceField(
         label=_("Staff members"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
@@ -203,7 +204,7 @@ class MissionForm(KeepsCommunesOutOfScope, forms.ModelForm):
         return data
 
 
-class FindingForm(forms.ModelForm):
+class FindingForm(OptimisticLockMixin, forms.ModelForm):
     topic = forms.ModelChoiceField(label=_("Topic (programme project)"), queryset=None)
 
     class Meta:
@@ -246,7 +247,7 @@ class LabourNeedForm(forms.ModelForm):
         self.instance.mission = mission
 
 
-class PlanForm(YearsMixin, forms.ModelForm):
+class PlanForm(OptimisticLockMixin, YearsMixin, forms.ModelForm):
     class Meta:
         model = Plan
         fields = ["commune", "mission", "organisation", "title", "from_year", "to_year", "notes"]
@@ -282,7 +283,7 @@ QUARTERS = [
 ]
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(OptimisticLockMixin, forms.ModelForm):
     """A line of a plan. On a draft plan it edits the line; on an approved plan it is an amendment
     and needs a reason (the view then calls services.amend_activity / add_activity)."""
 
