@@ -91,7 +91,8 @@ class _Shown:
         if isinstance(value, datetime.date):
             return formats.date_format(value, "SHORT_DATE_FORMAT")
         if isinstance(value, int):
-            return formats.number_format(value, force_grouping=True)
+            # Money in đồng with its dots (12.000.000); years and counts as they are.
+            return formats.number_format(value, force_grouping=abs(value) >= 10_000)
         return str(value)
 
 
