@@ -159,6 +159,8 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Citizen ID numbers never reach the logs (in messages, SQL parameters or tracebacks).
+    "filters": {"mask_citizen_ids": {"()": "core.logging.MaskCitizenIds"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_citizen_ids"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }

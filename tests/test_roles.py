@@ -352,3 +352,49 @@ def test_role_walks_every_url(world, role, settings):
     assert not problems, "\n".join(problems)
     assert walked > len(EXPECTATIONS)
     assert connection.in_atomic_block
+
+
+# Citizen ID numbers --------------------------------------------------------------------------------
+
+GET_FORM = re.compile(r'<form\b[^>]*method="get"[^>]*>(.*?)</form>', re.S | re.I)
+FIELD_NAME = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
+HREF = re.compile(r'href="([^"]*)"')
+
+
+def _pages(world):
+    for route, name in walked_patterns():
+        expect = EXPECTATIONS[name]
+        if expect.get is None:
+            continue
+        yield name, path_for(route, world["records"]["inside"][expect.kind] if expect.kind else None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "shows"), [("viewer", "nothing"), ("district_officer", "masked"), ("commune_officer", "full")]
+)
+def test_citizen_ids_are_shown_only_as_the_role_may_see_them_and_never_in_urls(world, role, shows):
+    from households.models import Person
+
+    household = Household.objects.get(pk=world["records"]["inside"]["household"]["pk"])
+    ids = [p.citizen_id for p in Person.objects.filter(memberships__household=household) if p.citizen_id]
+    assert ids, "the demo household has members with ID numbers"
+    client = Client()
+    client.force_login(world["users"][role])
+    seen_full = seen_masked = False
+    for name, path in _pages(world):
+        response = client.get(path)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        page = response.content.decode()
+        for form_body in GET_FORM.findall(page):
+            assert not [f for f in FIELD_NAME.findall(form_body) if "citizen" in f], name
+        for link in HREF.findall(page):
+            assert not any(number in link for number in ids), f"{name}: an ID number in a link"
+        seen_full |= any(number in page for number in ids)
+        seen_masked |= any(f"{number[0]}xx…{number[-3:]}" in page for number in ids)
+    assert (seen_full, seen_masked) == {
+        "nothing": (False, False),
+        "masked": (False, True),
+        "full": (True, False),
+    }[shows]
