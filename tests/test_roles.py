@@ -276,10 +276,31 @@ def world(django_db_setup, django_db_blocker):
                 "no_profile": make_user("walk_nobody", Role.VIEWER),
             }
             Profile.objects.filter(user=users["no_profile"]).delete()
+            _user_text_as_an_attacker_would_type_it(records["inside"])
             yield {"records": records, "users": users}
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+SCRIPT = "<script>alert(1)</script>"
+IMAGE = '<img src=x onerror="alert(2)">'
+FORMULA = '=HYPERLINK("http://x")'
+
+
+def _user_text_as_an_attacker_would_type_it(records):
+    household = Household.objects.get(pk=records["household"]["pk"])
+    household.head_name, household.address = SCRIPT, IMAGE
+    household.save()
+    person = Member.objects.get(pk=records["member"]["pk"]).person
+    person.full_name = f"Y {SCRIPT}"
+    person.save()
+    plan = Plan.objects.get(pk=records["plan"]["pk"])
+    plan.title, plan.notes = FORMULA + SCRIPT, IMAGE
+    plan.save()
+    activity = Activity.objects.get(pk=records["activity"]["pk"])
+    activity.title, activity.description = IMAGE, SCRIPT
+    activity.save()
 
 
 def fingerprint():
@@ -398,3 +419,29 @@ def test_citizen_ids_are_shown_only_as_the_role_may_see_them_and_never_in_urls(w
         "masked": (False, True),
         "full": (True, False),
     }[shows]
+
+
+# User text ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_user_text_is_escaped_on_every_page(world):
+    """A household head named <script>…</script>, a plan titled =HYPERLINK(…)<script>…: every page
+    (history and as-of included) shows the text, never runs it."""
+    client = Client()
+    client.force_login(world["users"]["department_admin"])
+    shown_on = []
+    for name, path in _pages(world):
+        response = client.get(path)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        page = response.content.decode()
+        assert SCRIPT not in page and IMAGE not in page, name
+        if "&lt;script&gt;alert(1)&lt;/script&gt;" in page:
+            shown_on.append(name)
+    assert {"households:detail", "households:history", "households:as_of", "assistance:plan_detail"} <= set(
+        shown_on
+    )
+    for model in ("households/household", "households/person", "assistance/plan", "assistance/activity"):
+        page = client.get(f"/admin/{model}/").content.decode()
+        assert SCRIPT not in page and IMAGE not in page, model
