@@ -45,9 +45,7 @@ def test_the_plan_history_lists_changes_to_lines_and_spending(client_of, departm
     page = client.get(reverse("assistance:plan_history", args=[draft.pk]))
     assert page.status_code == 200
     entries = page.context["entries"]
-    amount_change = next(
-        e for e in entries if e.who == "Bạch Thị Mân" and "Lớp tập huấn" in e.record
-    )
+    amount_change = next(e for e in entries if e.who == "Bạch Thị Mân" and "Lớp tập huấn" in e.record)
     assert ("Kinh phí kế hoạch (đồng)", "10.000.000", "12.000.000") in [
         (c.label, c.old, c.new) for c in amount_change.changes
     ]
