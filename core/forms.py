@@ -2,8 +2,8 @@
 
 from django import forms
 from django.core import signing
-from django.utils.crypto import salted_hmac
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
