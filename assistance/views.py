@@ -835,7 +835,7 @@ def plan_as_of(request, pk):
     """The plan as recorded at the end of a past day: its state, lines, planned and spent money."""
     plan = get_plan_for(request.user, pk)
     form = AsOfForm(request.GET or None)
-    on = form.cleaned_data["on"] if form.is_valid() else today()
+    on = (form.cleaned_data["on"] if form.is_valid() else None) or today()
     moment = history.end_of(on)
     past = Plan.history.as_of(moment).filter(id=plan.pk).first()
     activities = list(Activity.history.as_of(moment).filter(plan_id=plan.pk).order_by("position", "id"))

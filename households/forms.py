@@ -300,5 +300,8 @@ class SummaryForm(forms.Form):
 
 class AsOfForm(forms.Form):
     on = forms.DateField(
-        label=_("As of"), widget=date_input(), help_text=_("The record at the end of that day.")
+        label=_("As of"),
+        required=False,
+        widget=date_input(),
+        help_text=_("The record at the end of that day."),
     )

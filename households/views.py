@@ -861,7 +861,7 @@ def household_as_of(request, pk):
     """The household as it was recorded at the end of a past day: its details, members and categories."""
     household = get_household_for(request.user, pk)
     form = AsOfForm(request.GET or None)
-    on = form.cleaned_data["on"] if form.is_valid() else today()
+    on = (form.cleaned_data["on"] if form.is_valid() else None) or today()
     moment = history.end_of(on)
     past = Household.history.as_of(moment).filter(id=household.pk).first()
     members = list(Member.history.as_of(moment).filter(household_id=household.pk).order_by("joined_on", "pk"))
