@@ -265,9 +265,10 @@ class PlanForm(OptimisticLockMixin, YearsMixin, forms.ModelForm):
         self.fields["organisation"].queryset = Organisation.objects.select_related("parent")
 
     def clean(self):
-        data = super().clean()
+        # An approved plan says so first, before any "changed since you opened it" (the lock).
         if self.instance.pk and not self.instance.is_draft:
             raise plan_locked_error()
+        data = super().clean()
         mission, commune = data.get("mission"), data.get("commune")
         if mission and commune and not mission.communes.filter(pk=commune.pk).exists():
             self.add_error("mission", _("This survey did not visit the plan's commune."))
