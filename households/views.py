@@ -743,7 +743,7 @@ def farm_average_list(request):
         .order_by("-requested_on", "pk")
     )
     year = request.GET.get("year", "")
-    if year.isdigit():
+    if year.isdigit() and len(year) <= 4:  # a longer "year" would overflow the database's integers
         records = records.filter(requested_on__year=int(year))
     status = request.GET.get("status", "recognised")
     if status == "recognised":

@@ -193,3 +193,10 @@ def test_creating_a_household_and_a_member_and_moving_them(geography, client_of,
         {"village": village.pk, "code": "Z1", "head_name": "A Lâm", "main_livelihood": "agriculture"},
     )
     assert response.status_code == 200 and "village" in response.context["form"].errors
+
+
+def test_a_huge_year_in_the_farm_average_list_is_ignored_not_a_server_error(client_of, muong_hoong_officer):
+    response = client_of(muong_hoong_officer).get(
+        reverse("households:farm_average"), {"year": "99999999999999999999999999999"}
+    )
+    assert response.status_code == 200
