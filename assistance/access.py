@@ -7,7 +7,7 @@ not exist for them (404); in scope but not theirs to change → 403.
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from assistance.models import Activity, Assignment, LabourNeed, Mission, Participant, Plan
+from assistance.models import Activity, Assignment, Finding, LabourNeed, Mission, Participant, Plan
 from communes.access import communes_for, profile_of
 from communes.models import Role
 
@@ -66,6 +66,17 @@ def get_mission_for(user, pk, *, write=False) -> Mission:
     return mission
 
 
+def findings_for(user):
+    """Findings about the user's communes (a mission may also have visited others)."""
+    return Finding.objects.filter(commune__in=communes_for(user))
+
+
+def get_finding_for(user, pk, *, write=False) -> Finding:
+    finding = get_object_or_404(findings_for(user).select_related("mission", "commune"), pk=pk)
+    _check(not write or can_write_missions(user))
+    return finding
+
+
 def labour_needs_for(user):
     return LabourNeed.objects.filter(commune__in=communes_for(user))
 
@@ -94,11 +105,13 @@ def get_activity_for(user, pk, *, write=False, approve=False) -> Activity:
     return activity
 
 
+def participants_for(user):
+    return Participant.objects.filter(activity__plan__commune__in=communes_for(user))
+
+
 def get_participant_for(user, pk, *, write=False) -> Participant:
     participant = get_object_or_404(
-        Participant.objects.filter(activity__plan__commune__in=communes_for(user)).select_related(
-            "activity__plan__commune", "member__person"
-        ),
+        participants_for(user).select_related("activity__plan__commune", "member__person"),
         pk=pk,
     )
     _check(not write or can_write_plans(user))

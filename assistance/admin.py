@@ -4,6 +4,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from assistance import services
+from assistance.access import (
+    activities_for,
+    assignments_for,
+    can_approve_plans,
+    can_manage_assignments,
+    can_write_missions,
+    can_write_plans,
+    findings_for,
+    labour_needs_for,
+    missions_for,
+    participants_for,
+    plans_for,
+)
 from assistance.models import (
     Activity,
     Assignment,
@@ -25,9 +38,11 @@ from assistance.models import (
     Spending,
 )
 from communes.models import today
+from core.scoped_admin import ScopedAdminMixin, ScopedModelAdmin
 
 
-class ProjectInline(admin.TabularInline):
+class ProjectInline(ScopedAdminMixin, admin.TabularInline):
+    may_write = can_manage_assignments
     model = Project
     fields = ["code", "name", "parent", "position", "to_confirm"]
     extra = 0
@@ -35,14 +50,16 @@ class ProjectInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ScopedModelAdmin):
+    may_write = can_manage_assignments
     list_display = ["name", "code", "start_year", "end_year", "decision"]
     search_fields = ["name", "code"]
     inlines = [ProjectInline]
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ScopedModelAdmin):
+    may_write = can_manage_assignments
     list_display = ["__str__", "programme", "parent", "position", "to_confirm"]
     list_filter = ["programme", "to_confirm"]
     list_select_related = ["programme", "parent"]
@@ -51,7 +68,9 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ScopedModelAdmin):
+    scope = assignments_for
+    may_write = can_manage_assignments
     list_display = ["organisation", "from_year", "to_year", "decision_number", "decision_date", "leader"]
     list_filter = ["from_year", "organisation"]
     list_select_related = ["organisation", "leader"]
@@ -59,14 +78,17 @@ class AssignmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organisation", "communes", "leader", "members"]
 
 
-class FindingInline(admin.StackedInline):
+class FindingInline(ScopedAdminMixin, admin.StackedInline):
+    may_write = can_write_missions
     model = Finding
     extra = 0
     autocomplete_fields = ["commune", "village", "topic"]
 
 
 @admin.register(Mission)
-class MissionAdmin(admin.ModelAdmin):
+class MissionAdmin(ScopedModelAdmin):
+    scope = missions_for
+    may_write = can_write_missions
     list_display = ["__str__", "start_date", "end_date", "leader"]
     list_filter = ["start_date"]
     list_select_related = ["leader"]
@@ -77,7 +99,10 @@ class MissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(MissionPhoto)
-class MissionPhotoAdmin(admin.ModelAdmin):
+class MissionPhotoAdmin(ScopedModelAdmin):
+    scope = missions_for
+    scope_path = "mission"
+    may_write = can_write_missions
     list_display = ["__str__", "mission", "uploaded_by", "uploaded_at"]
     list_filter = ["uploaded_at"]
     list_select_related = ["mission", "uploaded_by"]
@@ -87,7 +112,9 @@ class MissionPhotoAdmin(admin.ModelAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(ScopedModelAdmin):
+    scope = findings_for
+    may_write = can_write_missions
     list_display = ["__str__", "mission", "commune", "village", "topic"]
     list_filter = ["topic__programme", "commune"]
     list_select_related = ["mission", "commune", "village", "topic__parent"]
@@ -96,7 +123,9 @@ class FindingAdmin(admin.ModelAdmin):
 
 
 @admin.register(LabourNeed)
-class LabourNeedAdmin(admin.ModelAdmin):
+class LabourNeedAdmin(ScopedModelAdmin):
+    scope = labour_needs_for
+    may_write = can_write_missions
     list_display = ["company", "jobs", "count", "monthly_wage", "abroad", "commune", "recorded_on"]
     list_filter = ["abroad", "commune"]
     list_select_related = ["commune"]
@@ -124,7 +153,8 @@ class LockedWhenApproved:
         return super().has_delete_permission(request, obj)
 
 
-class ActivityInline(LockedWhenApproved, admin.TabularInline):
+class ActivityInline(ScopedAdminMixin, LockedWhenApproved, admin.TabularInline):
+    may_write = can_write_plans
     model = Activity
     fields = [
         "position",
@@ -150,7 +180,7 @@ class ActivityInline(LockedWhenApproved, admin.TabularInline):
         return super().has_add_permission(request, obj)
 
 
-class AmendmentInline(admin.TabularInline):
+class AmendmentInline(ScopedAdminMixin, admin.TabularInline):
     model = PlanAmendment
     fields = ["number", "made_at", "made_by", "changes", "reason"]
     readonly_fields = fields
@@ -165,7 +195,9 @@ class AmendmentInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(LockedWhenApproved, admin.ModelAdmin):
+class PlanAdmin(ScopedAdminMixin, LockedWhenApproved, admin.ModelAdmin):
+    scope = plans_for
+    may_write = can_write_plans
     list_display = ["title", "commune", "from_year", "to_year", "state", "version", "approved_on"]
     list_filter = ["state", "from_year", "commune"]
     list_select_related = ["commune"]
@@ -195,7 +227,8 @@ class PlanAdmin(LockedWhenApproved, admin.ModelAdmin):
                 self.message_user(request, _("%(plan)s was approved.") % {"plan": plan})
 
 
-class SpendingInline(admin.TabularInline):
+class SpendingInline(ScopedAdminMixin, admin.TabularInline):
+    may_write = can_write_plans
     model = Spending
     fields = ["spent_on", "amount", "voucher_number", "note", "recorded_by"]
     readonly_fields = ["recorded_by"]
@@ -203,7 +236,9 @@ class SpendingInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(LockedWhenApproved, admin.ModelAdmin):
+class ActivityAdmin(ScopedAdminMixin, LockedWhenApproved, admin.ModelAdmin):
+    scope = activities_for
+    may_write = can_write_plans
     list_display = ["title", "kind", "plan", "planned_amount", "status", "planned_on"]
     list_filter = ["kind", "status", "funding_source"]
     list_select_related = ["plan__commune"]
@@ -230,7 +265,10 @@ class AmendmentForm(forms.ModelForm):
 
 
 @admin.register(PlanAmendment)
-class PlanAmendmentAdmin(admin.ModelAdmin):
+class PlanAmendmentAdmin(ScopedModelAdmin):
+    scope = plans_for
+    scope_path = "plan"
+    may_write = can_approve_plans
     """Amendments are a record: added (through the service, which numbers them) but never changed."""
 
     list_display = ["plan", "number", "made_at", "made_by", "reason"]
@@ -255,7 +293,10 @@ class PlanAmendmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Spending)
-class SpendingAdmin(admin.ModelAdmin):
+class SpendingAdmin(ScopedModelAdmin):
+    scope = activities_for
+    scope_path = "activity"
+    may_write = can_write_plans
     list_display = ["voucher_number", "spent_on", "amount", "activity", "recorded_by"]
     list_filter = ["spent_on"]
     list_select_related = ["activity", "recorded_by"]
@@ -270,7 +311,10 @@ class SpendingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ScopedModelAdmin):
+    scope = activities_for
+    scope_path = "activity"
+    may_write = can_write_plans
     list_display = ["activity", "held_on", "place", "participant_count"]
     list_select_related = ["activity"]
     search_fields = ["place", "activity__title", "result_notes"]
@@ -278,7 +322,10 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommunicationRecord)
-class CommunicationRecordAdmin(admin.ModelAdmin):
+class CommunicationRecordAdmin(ScopedModelAdmin):
+    scope = activities_for
+    scope_path = "activity"
+    may_write = can_write_plans
     list_display = ["activity", "kind", "count", "audience", "held_on"]
     list_filter = ["kind"]
     list_select_related = ["activity"]
@@ -287,7 +334,10 @@ class CommunicationRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(GivenItem)
-class GivenItemAdmin(admin.ModelAdmin):
+class GivenItemAdmin(ScopedModelAdmin):
+    scope = activities_for
+    scope_path = "activity"
+    may_write = can_write_plans
     list_display = ["name", "count", "unit", "unit_cost", "activity"]
     list_select_related = ["activity"]
     search_fields = ["name", "activity__title"]
@@ -295,7 +345,10 @@ class GivenItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(admin.ModelAdmin):
+class BeneficiaryAdmin(ScopedModelAdmin):
+    scope = activities_for
+    scope_path = "activity"
+    may_write = can_write_plans
     list_display = ["household", "activity", "category_when_enrolled", "enrolled_on"]
     list_filter = ["category_when_enrolled"]
     list_select_related = ["household", "activity"]
@@ -304,14 +357,17 @@ class BeneficiaryAdmin(admin.ModelAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(ScopedModelAdmin):
+    scope = activities_for
+    scope_path = "activity"
+    may_write = can_write_plans
     list_display = ["activity", "visited_on", "animals_alive", "animals_born", "animals_passed_on"]
     list_select_related = ["activity"]
     search_fields = ["activity__title", "notes"]
     autocomplete_fields = ["activity", "household"]
 
 
-class OutcomeStepInline(admin.TabularInline):
+class OutcomeStepInline(ScopedAdminMixin, admin.TabularInline):
     model = OutcomeStep
     fields = ["outcome", "on", "note", "recorded_by"]
     readonly_fields = fields
@@ -324,7 +380,9 @@ class OutcomeStepInline(admin.TabularInline):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(ScopedModelAdmin):
+    scope = participants_for
+    may_write = can_write_plans
     list_display = ["__str__", "activity", "outcome", "outcome_on"]
     list_filter = ["outcome"]
     list_select_related = ["activity", "member__person"]
@@ -350,7 +408,10 @@ class OutcomeStepForm(forms.ModelForm):
 
 
 @admin.register(OutcomeStep)
-class OutcomeStepAdmin(admin.ModelAdmin):
+class OutcomeStepAdmin(ScopedModelAdmin):
+    scope = participants_for
+    scope_path = "participant"
+    may_write = can_write_plans
     """Steps are added through services.record_outcome (only forward in time), never changed."""
 
     list_display = ["participant", "outcome", "on", "recorded_by"]

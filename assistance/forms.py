@@ -27,6 +27,7 @@ from assistance.models import (
 from assistance.services import plan_locked_error
 from communes.forms import DATE_PLACEHOLDER
 from communes.models import Organisation, Role, Village
+from core.forms import OptimisticLockMixin
 from households.models import Category, Household, Member
 
 
@@ -117,7 +118,19 @@ class YearsMixin:
 YEAR_WIDGET = forms.NumberInput(attrs={"min": 2000, "max": 2100})
 
 
-class AssignmentForm(YearsMixin, forms.ModelForm):
+class KeepsCommunesOutOfScope:
+    """The communes field lists only the user's communes; saving must not drop the record's other
+    communes, which the user can neither see nor change."""
+
+    def clean_communes(self):
+        chosen = list(self.cleaned_data["communes"])
+        if self.instance.pk:
+            shown = self.fields["communes"].queryset.values("pk")
+            chosen += list(self.instance.communes.exclude(pk__in=shown))
+        return chosen
+
+
+class AssignmentForm(OptimisticLockMixin, KeepsCommunesOutOfScope, YearsMixin, forms.ModelForm):
     leader = UserChoiceField(label=_("Leader"), queryset=None, required=False)
     members = UsersChoiceField(
         label=_("Members"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
@@ -153,7 +166,7 @@ class AssignmentForm(YearsMixin, forms.ModelForm):
         self.fields["leader"].queryset = self.fields["members"].queryset = staff_users()
 
 
-class MissionForm(forms.ModelForm):
+class MissionForm(OptimisticLockMixin, KeepsCommunesOutOfScope, forms.ModelForm):
     leader = UserChoiceField(label=_("Leader"), queryset=None, required=False)
     members = UsersChoiceField(
         label=_("Staff members"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
@@ -194,7 +207,7 @@ class MissionForm(forms.ModelForm):
         return data
 
 
-class FindingForm(forms.ModelForm):
+class FindingForm(OptimisticLockMixin, forms.ModelForm):
     topic = forms.ModelChoiceField(label=_("Topic (programme project)"), queryset=None)
 
     class Meta:
@@ -237,7 +250,7 @@ class LabourNeedForm(forms.ModelForm):
         self.instance.mission = mission
 
 
-class PlanForm(YearsMixin, forms.ModelForm):
+class PlanForm(OptimisticLockMixin, YearsMixin, forms.ModelForm):
     signer = UserChoiceField(
         label=_("Signed by"),
         queryset=None,
@@ -274,9 +287,10 @@ class PlanForm(YearsMixin, forms.ModelForm):
         self.fields["signer"].queryset = staff_users()
 
     def clean(self):
-        data = super().clean()
+        # An approved plan says so first, before any "changed since you opened it" (the lock).
         if self.instance.pk and not self.instance.is_draft:
             raise plan_locked_error()
+        data = super().clean()
         mission, commune = data.get("mission"), data.get("commune")
         if mission and commune and not mission.communes.filter(pk=commune.pk).exists():
             self.add_error("mission", _("This survey did not visit the plan's commune."))
@@ -292,7 +306,7 @@ QUARTERS = [
 ]
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(OptimisticLockMixin, forms.ModelForm):
     """A line of a plan. On a draft plan it edits the line; on an approved plan it is an amendment
     and needs a reason (the view then calls services.amend_activity / add_activity)."""
 

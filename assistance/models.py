@@ -16,6 +16,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from communes.models import Commune, Organisation, Village, today
 from households.models import Household, Member
@@ -477,6 +478,8 @@ class Plan(models.Model):
 
     objects = PlanQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("support plan")
         verbose_name_plural = _("support plans")
@@ -678,6 +681,8 @@ class Activity(models.Model):
 
     objects = ActivityQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("plan activity")
         verbose_name_plural = _("plan activities")
@@ -750,6 +755,8 @@ class Spending(models.Model):
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("spending record")

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q, Sum
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from assistance.access import (
     can_write_plans,
     get_activity_for,
     get_assignment_for,
+    get_finding_for,
     get_mission_for,
     get_participant_for,
     get_plan_for,
@@ -45,15 +46,17 @@ from assistance.forms import (
 )
 from assistance.models import (
     Activity,
-    Finding,
     LabourNeed,
     Mission,
     OutcomeStep,
     Plan,
+    Spending,
     with_latest_poverty_rate,
 )
 from communes.access import communes_for, profile_of
 from communes.models import today
+from core import history
+from households.forms import AsOfForm
 from households.models import Category, Household
 
 PAGE_SIZE = 50
@@ -274,12 +277,11 @@ def finding_create(request, pk):
 
 
 def finding_edit(request, pk):
-    finding = get_object_or_404(Finding.objects.select_related("mission"), pk=pk)
-    mission = get_mission_for(request.user, finding.mission_id, write=True)
-    communes = communes_for(request.user)
-    if not communes.filter(pk=finding.commune_id).exists():
-        raise PermissionDenied
-    form = FindingForm(request.POST or None, instance=finding, mission=mission, communes=communes)
+    finding = get_finding_for(request.user, pk, write=True)
+    mission = finding.mission
+    form = FindingForm(
+        request.POST or None, instance=finding, mission=mission, communes=communes_for(request.user)
+    )
     return _mission_child_form(request, mission, form, title=_("Edit finding"))
 
 
@@ -798,3 +800,63 @@ def upcoming_list(request):
     )
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "assistance/upcoming_list.html", {"page": page, "today": today()})
+
+
+# ------------------------------------------------------------------------------------------------
+# History
+
+
+def plan_history(request, pk):
+    """Every recorded change to the plan, its activities and their spending."""
+    plan = get_plan_for(request.user, pk)
+    activities = Activity.history.filter(plan_id=plan.pk)
+    titles = dict(activities.order_by("history_date").values_list("id", "title"))
+    spendings = Spending.history.filter(activity_id__in=set(titles))
+
+    def label(row):
+        model = type(row).instance_type
+        if model is Activity:
+            return _("Activity: %(title)s") % {"title": row.title}
+        if model is Spending:
+            return _("Spending %(voucher)s: %(title)s") % {
+                "voucher": row.voucher_number,
+                "title": titles.get(row.activity_id, ""),
+            }
+        return _("Plan: %(title)s") % {"title": row.title}
+
+    entries = history.changes(Plan.history.filter(id=plan.pk), activities, spendings, label=label)
+    return render(
+        request,
+        "assistance/plan_history.html",
+        {"plan": plan, "entries": entries, "as_of_form": AsOfForm()},
+    )
+
+
+def plan_as_of(request, pk):
+    """The plan as recorded at the end of a past day: its state, lines, planned and spent money."""
+    plan = get_plan_for(request.user, pk)
+    form = AsOfForm(request.GET or None)
+    on = (form.cleaned_data["on"] if form.is_valid() else None) or today()
+    moment = history.end_of(on)
+    past = Plan.history.as_of(moment).filter(id=plan.pk).first()
+    activities = list(Activity.history.as_of(moment).filter(plan_id=plan.pk).order_by("position", "id"))
+    spent: dict[int, int] = {}
+    for spending in Spending.history.as_of(moment).filter(activity_id__in=[a.pk for a in activities]):
+        spent[spending.activity_id] = spent.get(spending.activity_id, 0) + spending.amount
+    rows = [{"activity": a, "spent": spent.get(a.pk, 0)} for a in activities]
+    counted = [row for row in rows if row["activity"].status != Activity.Status.CANCELLED]
+    first = Plan.history.filter(id=plan.pk).order_by("history_date").first()
+    return render(
+        request,
+        "assistance/plan_as_of.html",
+        {
+            "plan": plan,
+            "past": past,
+            "on": on,
+            "form": form,
+            "rows": rows,
+            "planned_total": sum(row["activity"].planned_amount for row in counted),
+            "spent_total": sum(row["spent"] for row in rows),
+            "recorded_since": first.history_date if first else None,
+        },
+    )

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from communes.models import Commune, Profile, Role
+from communes.models import Commune, Profile, Role, Village
 
 EDITORS_OF_COMMUNES = {Role.DEPARTMENT_ADMIN, Role.DEPARTMENT_OFFICER}
 
@@ -55,6 +55,10 @@ def communes_for(user):
     ids = commune_ids_for(user)
     communes = Commune.objects.all()
     return communes if ids is None else communes.filter(pk__in=ids)
+
+
+def villages_for(user):
+    return Village.objects.filter(commune__in=communes_for(user))
 
 
 def can_edit_communes(user) -> bool:

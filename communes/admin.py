@@ -1,12 +1,21 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from communes.access import can_edit_communes, communes_for, villages_for
 from communes.models import Commune, District, Organisation, Profile, Province, Village
+from core.scoped_admin import ScopedAdminMixin, ScopedModelAdmin
 
 
-class UnitAdmin(admin.ModelAdmin):
+def superusers_only(user) -> bool:
+    """Roles, scopes and accounts are changed by superusers only: no one widens their own scope."""
+    return False
+
+
+class UnitAdmin(ScopedModelAdmin):
+    may_write = can_edit_communes
     search_fields = ["name", "name_folded", "code"]
     list_filter = ["kind", "dissolved_on"]
     filter_horizontal = ["successors"]
@@ -31,7 +40,8 @@ class DistrictAdmin(UnitAdmin):
     list_select_related = ["province"]
 
 
-class VillageInline(admin.TabularInline):
+class VillageInline(ScopedAdminMixin, admin.TabularInline):
+    may_write = can_edit_communes
     model = Village
     fields = ["name", "code", "kind", "established_on", "dissolved_on"]
     extra = 0
@@ -40,6 +50,7 @@ class VillageInline(admin.TabularInline):
 
 @admin.register(Commune)
 class CommuneAdmin(UnitAdmin):
+    scope = communes_for
     list_display = [
         "name",
         "code",
@@ -66,6 +77,7 @@ class CommuneAdmin(UnitAdmin):
 
 @admin.register(Village)
 class VillageAdmin(UnitAdmin):
+    scope = villages_for
     list_display = ["name", "kind", "commune", "established_on", "dissolved_on"]
     list_filter = ["kind", "commune__province", "dissolved_on"]
     list_select_related = ["commune"]
@@ -74,7 +86,8 @@ class VillageAdmin(UnitAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ScopedModelAdmin):
+    may_write = can_edit_communes
     list_display = ["full_name", "short_name", "parent", "province", "is_home", "dissolved_on"]
     list_filter = ["is_home", "province"]
     list_select_related = ["parent", "province"]
@@ -82,7 +95,8 @@ class OrganisationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent", "province"]
 
 
-class ProfileInline(admin.StackedInline):
+class ProfileInline(ScopedAdminMixin, admin.StackedInline):
+    may_write = superusers_only
     model = Profile
     can_delete = False
     autocomplete_fields = ["organisation", "communes", "district"]
@@ -90,7 +104,8 @@ class ProfileInline(admin.StackedInline):
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(ScopedModelAdmin):
+    may_write = superusers_only
     list_display = ["user", "role", "job_title", "organisation", "all_communes"]
     list_filter = ["role", "all_communes", "organisation"]
     list_select_related = ["user", "organisation"]
@@ -103,5 +118,14 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserWithProfileAdmin(UserAdmin):
+class UserWithProfileAdmin(ScopedAdminMixin, UserAdmin):
+    may_write = superusers_only
     inlines = [ProfileInline]
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class ScopedGroupAdmin(ScopedAdminMixin, GroupAdmin):
+    may_write = superusers_only

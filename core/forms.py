@@ -3,6 +3,7 @@
 from django import forms
 from django.core import signing
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -44,6 +45,13 @@ class OptimisticLockMixin:
     """For ModelForms editing an existing record: remembers the record as it was when the form was
     opened and refuses the save if it changed since, naming each change (old → new)."""
 
+    # Fields whose value the page must not carry in the clear (the lock token is signed, not
+    # encrypted): the token holds a keyed digest, and a change shows only `lock_secret_shown(value)`.
+    lock_secret_fields: tuple[str, ...] = ()
+
+    def lock_secret_shown(self, name, value: str) -> str:
+        return "…"
+
     lock_error = gettext_lazy(
         "Someone else saved this record since you opened it. Your changes are kept below: check "
         "them against the new values and save again."
@@ -55,9 +63,21 @@ class OptimisticLockMixin:
         if self.instance.pk:
             self.initial["opened_as"] = signing.dumps(self._current_snapshot(), salt=SALT)
 
-    def _current_snapshot(self):
+    def _stored_values(self):
         names = [name for name in self._meta.fields if name in self.fields]
         return _snapshot(type(self.instance)._default_manager.get(pk=self.instance.pk), names)
+
+    def _current_snapshot(self, stored=None):
+        values = dict(stored or self._stored_values())
+        for name in self.lock_secret_fields:
+            if values.get(name):
+                values[name] = salted_hmac(SALT, values[name]).hexdigest()
+        return values
+
+    def _shown_change(self, model, name, opened: dict | None, stored: str):
+        if name in self.lock_secret_fields:
+            return "…", self.lock_secret_shown(name, stored) if stored else "—"
+        return _shown(model, name, (opened or {}).get(name, "")), _shown(model, name, stored)
 
     def clean(self):
         cleaned = super().clean()
@@ -67,15 +87,12 @@ class OptimisticLockMixin:
             opened = signing.loads(self.data.get(self.add_prefix("opened_as"), ""), salt=SALT)
         except signing.BadSignature:
             opened = None
-        current = self._current_snapshot()
+        stored = self._stored_values()
+        current = self._current_snapshot(stored)
         if opened != current:
             model = type(self.instance)
             self.changes_since_opened = [
-                (
-                    self.fields[name].label,
-                    _shown(model, name, (opened or {}).get(name, "")),
-                    _shown(model, name, value),
-                )
+                (self.fields[name].label, *self._shown_change(model, name, opened, stored[name]))
                 for name, value in current.items()
                 if opened is None or opened.get(name) != value
             ]

@@ -9,13 +9,22 @@ from django.shortcuts import get_object_or_404
 
 from communes.access import communes_for, profile_of
 from communes.models import Role
-from households.models import FarmAverageRecord, Household, HouseholdReview, ImportRecord, Member, ReviewRound
+from households.models import (
+    FarmAverageRecord,
+    Household,
+    HouseholdReview,
+    ImportRecord,
+    Member,
+    Person,
+    ReviewRound,
+)
 
 # Enter households, members and surveys, and record the steps of a review.
 WRITERS = {Role.DEPARTMENT_ADMIN, Role.DEPARTMENT_OFFICER, Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER}
 # Need the full citizen ID numbers to check who is who: the commune staff who enter them, and the
-# administrator. Everyone else sees them masked; viewers never see them at all in full.
+# administrator. The other writers see them masked; viewers (read-only) see no ID number at all.
 CITIZEN_ID_READERS = {Role.DEPARTMENT_ADMIN, Role.COMMUNE_OFFICER}
+FULL, MASKED, HIDDEN = "full", "masked", "hidden"
 
 
 def _role(user) -> str | None:
@@ -31,8 +40,31 @@ def can_see_citizen_ids(user) -> bool:
     return user.is_superuser or _role(user) in CITIZEN_ID_READERS
 
 
+def citizen_id_display(user) -> str:
+    """How this user sees citizen ID numbers: FULL, MASKED ("0xx…789") or HIDDEN (not at all)."""
+    if can_see_citizen_ids(user):
+        return FULL
+    return MASKED if can_write(user) else HIDDEN
+
+
+def citizen_id_as_shown(user, person) -> str:
+    display = citizen_id_display(user)
+    if display == FULL:
+        return person.citizen_id
+    return person.masked_citizen_id if display == MASKED else ""
+
+
 def households_for(user):
     return Household.objects.in_communes(communes_for(user))
+
+
+def members_for(user):
+    return Member.objects.filter(household__in=households_for(user))
+
+
+def persons_for(user):
+    """People who are or were members of a household in scope."""
+    return Person.objects.filter(pk__in=members_for(user).values("person"))
 
 
 def rounds_for(user):
@@ -52,9 +84,7 @@ def get_household_for(user, pk, *, write: bool = False) -> Household:
 
 def get_member_for(user, pk, *, write: bool = False) -> Member:
     member = get_object_or_404(
-        Member.objects.filter(household__in=households_for(user)).select_related(
-            "person", "household__commune", "household__village"
-        ),
+        members_for(user).select_related("person", "household__commune", "household__village"),
         pk=pk,
     )
     return _checked(member, user, write)
@@ -65,9 +95,13 @@ def get_round_for(user, pk, *, write: bool = False) -> ReviewRound:
     return _checked(review_round, user, write)
 
 
+def reviews_for(user):
+    return HouseholdReview.objects.filter(round__in=rounds_for(user))
+
+
 def get_review_for(user, pk, *, write: bool = False) -> HouseholdReview:
     review = get_object_or_404(
-        HouseholdReview.objects.filter(round__in=rounds_for(user)).select_related(
+        reviews_for(user).select_related(
             "round__commune", "household__village", "household__commune", "surveyed_by", "final_set_by"
         ),
         pk=pk,

@@ -8,6 +8,19 @@ rounds are enforced.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.scoped_admin import ScopedAdminMixin, ScopedModelAdmin
+from households.access import (
+    HIDDEN,
+    can_see_citizen_ids,
+    can_write,
+    citizen_id_display,
+    households_for,
+    imports_for,
+    members_for,
+    persons_for,
+    reviews_for,
+    rounds_for,
+)
 from households.models import (
     Complaint,
     Deprivation,
@@ -35,7 +48,7 @@ REVIEW_FIELDS = [
 ]
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ScopedAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
 
@@ -46,7 +59,8 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(ScopedAdminMixin, admin.TabularInline):
+    may_write = can_write
     model = Member
     fields = ["person", "relation", "joined_on", "left_on"]
     autocomplete_fields = ["person"]
@@ -64,7 +78,9 @@ class CategoryHistoryInline(ReadOnlyInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(ScopedModelAdmin):
+    scope = households_for
+    may_write = can_write
     list_display = ["code", "head_name", "village", "commune", "main_livelihood", "area_type"]
     list_filter = ["commune", "main_livelihood", "area_type"]
     list_select_related = ["village", "commune"]
@@ -74,18 +90,33 @@ class HouseholdAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ScopedModelAdmin):
+    scope = persons_for
+    may_write = can_write
     list_display = ["full_name", "sex", "birth_year", "masked_citizen_id", "employment"]
     list_filter = ["sex", "employment", "school"]
     search_fields = ["full_name", "full_name_folded"]
 
     @admin.display(description=_("citizen ID number"))
     def masked_citizen_id(self, person):
-        return person.masked_citizen_id
+        return person.masked_citizen_id  # never the full number in a list
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        if citizen_id_display(request.user) == HIDDEN:
+            return [name for name in shown if name != "masked_citizen_id"]
+        return shown
+
+    def get_exclude(self, request, obj=None):
+        if can_see_citizen_ids(request.user):
+            return super().get_exclude(request, obj)
+        return [*(super().get_exclude(request, obj) or []), "citizen_id"]
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(ScopedModelAdmin):
+    scope = members_for
+    may_write = can_write
     list_display = ["person", "household", "relation", "joined_on", "left_on"]
     list_filter = ["relation"]
     list_select_related = ["person", "household"]
@@ -110,7 +141,8 @@ class RoundStepInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class ComplaintInline(admin.TabularInline):
+class ComplaintInline(ScopedAdminMixin, admin.TabularInline):
+    may_write = can_write
     model = Complaint
     fields = ["household", "received_on", "content", "outcome", "resolved_on"]
     autocomplete_fields = ["household"]
@@ -118,7 +150,9 @@ class ComplaintInline(admin.TabularInline):
 
 
 @admin.register(ReviewRound)
-class ReviewRoundAdmin(admin.ModelAdmin):
+class ReviewRoundAdmin(ScopedModelAdmin):
+    scope = rounds_for
+    may_write = can_write
     list_display = ["commune", "year", "kind", "standard", "state", "requested_on", "decided_on"]
     list_filter = ["year", "kind", "state", "standard"]
     list_select_related = ["commune"]
@@ -129,7 +163,9 @@ class ReviewRoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(HouseholdReview)
-class HouseholdReviewAdmin(admin.ModelAdmin):
+class HouseholdReviewAdmin(ScopedModelAdmin):
+    scope = reviews_for
+    may_write = can_write
     list_display = ["household", "round", "monthly_income_per_person", "computed_category", "category"]
     list_filter = ["category", "round__year", "round__kind"]
     list_select_related = ["household", "round__commune"]
@@ -140,7 +176,10 @@ class HouseholdReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(Deprivation)
-class DeprivationAdmin(admin.ModelAdmin):
+class DeprivationAdmin(ScopedModelAdmin):
+    scope = reviews_for
+    scope_path = "review"
+    may_write = can_write
     list_display = ["review", "indicator"]
     list_filter = ["indicator"]
     list_select_related = ["review__household", "review__round__commune"]
@@ -152,7 +191,10 @@ class DeprivationAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoundStep)
-class RoundStepAdmin(admin.ModelAdmin):
+class RoundStepAdmin(ScopedModelAdmin):
+    scope = rounds_for
+    scope_path = "round"
+    may_write = can_write
     list_display = ["round", "state", "on", "by"]
     list_filter = ["state"]
     list_select_related = ["round__commune", "by"]
@@ -164,7 +206,10 @@ class RoundStepAdmin(admin.ModelAdmin):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(ScopedModelAdmin):
+    scope = rounds_for
+    scope_path = "round"
+    may_write = can_write
     list_display = ["round", "household", "received_on", "resolved_on"]
     list_filter = ["resolved_on"]
     list_select_related = ["round__commune", "household"]
@@ -173,7 +218,10 @@ class ComplaintAdmin(admin.ModelAdmin):
 
 
 @admin.register(FarmAverageRecord)
-class FarmAverageRecordAdmin(admin.ModelAdmin):
+class FarmAverageRecordAdmin(ScopedModelAdmin):
+    scope = households_for
+    scope_path = "household"
+    may_write = can_write
     list_display = [
         "household",
         "requested_on",
@@ -198,8 +246,11 @@ class ImportChangeInline(ReadOnlyInline):
 
 
 @admin.register(ImportRecord)
-class ImportRecordAdmin(admin.ModelAdmin):
+class ImportRecordAdmin(ScopedModelAdmin):
     """Imports are made by the import pages and the import command; here they are only read."""
+
+    scope = imports_for
+    may_write = can_write
 
     list_display = ["file_name", "kind", "commune", "year", "status", "created_by", "created_at",
                     "new", "updated", "unchanged", "rejected"]  # fmt: skip
@@ -217,7 +268,10 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportChange)
-class ImportChangeAdmin(admin.ModelAdmin):
+class ImportChangeAdmin(ScopedModelAdmin):
+    scope = imports_for
+    scope_path = "record"
+    may_write = can_write
     list_display = ["record", "row", "action", "model", "object_id", "label"]
     list_filter = ["action", "model"]
     list_select_related = ["record__commune"]

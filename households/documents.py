@@ -10,7 +10,7 @@ from communes.access import communes_for, get_commune_for
 from communes.models import Commune, today
 from core import citizen_id, documents
 from core.spreadsheets import xlsx_sheets_response
-from households import summaries
+from households import access, summaries
 from households.models import Category, Household, Member, Relation
 from households.views import _summary_year, commune_summary_figures
 
@@ -18,8 +18,10 @@ REPORT_SYMBOL = "BC"  # báo cáo
 LISTED = [Category.POOR, Category.NEAR_POOR]
 
 
-def listed_households(commune, year: int):
-    """Poor and near-poor households of `year`, with last year's category and their current head."""
+def listed_households(commune, year: int, *, show_ids: bool = True):
+    """Poor and near-poor households of `year`, with last year's category and their current head.
+
+    The printed list shows ID numbers masked, or not at all to roles that see none (viewers)."""
     heads = Member.objects.current().filter(relation=Relation.HEAD).select_related("person")
     households = (
         Household.objects.filter(commune=commune)
@@ -34,7 +36,7 @@ def listed_households(commune, year: int):
     rows = []
     for household in households:
         head = household.heads[0].person if household.heads else None
-        household.masked_id = citizen_id.mask(head.citizen_id) if head else ""
+        household.masked_id = citizen_id.mask(head.citizen_id) if head and show_ids else ""
         rows.append(household)
     return rows
 
@@ -69,7 +71,9 @@ def summary_document_context(request, commune) -> dict:
     issuer = documents.issuer_for(request.user, today())
     return {
         **figures,
-        "households": listed_households(commune, year),
+        "households": listed_households(
+            commune, year, show_ids=access.citizen_id_display(request.user) != access.HIDDEN
+        ),
         "roll_up": roll_up(request.user, commune, year),
         "issuer": issuer,
         "number": documents.document_number("", REPORT_SYMBOL, issuer),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from communes.forms import DATE_PLACEHOLDER
 from communes.models import Commune, Village, today
 from core import citizen_id
+from core.forms import OptimisticLockMixin
 from households import poverty
 from households.models import Category, Complaint, Household, Livelihood, Person, Relation, ReviewRound
 
@@ -19,7 +20,7 @@ class VillageChoiceField(forms.ModelChoiceField):
         return f"{village.name} · {village.commune.name}"
 
 
-class HouseholdForm(forms.ModelForm):
+class HouseholdForm(OptimisticLockMixin, forms.ModelForm):
     """The commune is the village's: a household cannot be put in a village of another commune."""
 
     village = VillageChoiceField(label=_("Village"), queryset=Village.objects.none())
@@ -109,8 +110,18 @@ class PersonForm(forms.ModelForm):
         return value
 
 
-class MemberEditForm(PersonForm):
+class MemberEditForm(OptimisticLockMixin, PersonForm):
     """Edits the person; the relation and join date belong to the membership."""
+
+    # The lock token is in the page: never the ID number itself, whoever edits.
+    lock_secret_fields = ("citizen_id",)
+
+    def __init__(self, *args, show_citizen_id: bool = True, **kwargs):
+        self.show_citizen_id = show_citizen_id
+        super().__init__(*args, show_citizen_id=show_citizen_id, **kwargs)
+
+    def lock_secret_shown(self, name, value):
+        return value if self.show_citizen_id else citizen_id.mask(value)
 
 
 class MoveMemberForm(forms.Form):
@@ -321,3 +332,12 @@ class ImportForm(forms.Form):
         if cleaned.get("kind") == ImportRecord.Kind.REVIEWS and not cleaned.get("year"):
             self.add_error("year", _("Give the year of the review the results belong to."))
         return cleaned
+
+
+class AsOfForm(forms.Form):
+    on = forms.DateField(
+        label=_("As of"),
+        required=False,
+        widget=date_input(),
+        help_text=_("The record at the end of that day."),
+    )

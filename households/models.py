@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from communes.models import AreaType, Commune, Village, today
 from core import citizen_id
@@ -115,6 +116,8 @@ class Household(models.Model):
 
     objects = HouseholdQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
@@ -190,6 +193,8 @@ class Person(models.Model):
     employment = models.CharField(
         _("employment status"), max_length=24, choices=Employment.choices, default=Employment.NOT_WORKING_AGE
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("person")
@@ -267,6 +272,8 @@ class Member(models.Model):
     )
 
     objects = MemberQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("household member")
@@ -620,6 +627,8 @@ class HouseholdReview(models.Model):
     )
 
     objects = HouseholdReviewQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("household review")

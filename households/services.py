@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from communes.models import Commune, today
 from households import poverty
@@ -114,7 +115,7 @@ def list_households(*, review_round: ReviewRound, households: Iterable[Household
         for household in households
         if household.pk not in listed and household.commune_id == review_round.commune_id
     ]
-    HouseholdReview.objects.bulk_create(new)
+    bulk_create_with_history(new, HouseholdReview)  # one insert for the rows, one for their history
     return len(new)
 
 

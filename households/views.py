@@ -10,10 +10,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from communes.access import communes_for, get_commune_for
 from communes.models import Commune, District, Province, Village, today
+from core import citizen_id, history
 from households import poverty, services, summaries
 from households.access import (
+    FULL,
+    HIDDEN,
+    MASKED,
     can_see_citizen_ids,
     can_write,
+    citizen_id_as_shown,
+    citizen_id_display,
     get_farm_average_for,
     get_household_for,
     get_member_for,
@@ -24,6 +30,7 @@ from households.access import (
 )
 from households.forms import (
     AdHocRequestForm,
+    AsOfForm,
     ComplaintForm,
     EndMembershipForm,
     FarmAverageDecisionForm,
@@ -185,7 +192,7 @@ def household_detail(request, pk):
             "timeline": _timeline(household),
             "farm_average_records": household.farm_average_records.all(),
             "can_write": can_write(request.user),
-            "show_citizen_ids": can_see_citizen_ids(request.user),
+            "citizen_ids": citizen_id_display(request.user),
             "ad_hoc_form": AdHocRequestForm(),
         },
     )
@@ -804,3 +811,104 @@ def farm_average_decide(request, pk):
     else:
         messages.error(request, _("Choose the decision and its date."))
     return redirect(record.household)
+
+
+# History ------------------------------------------------------------------------------------------
+
+
+def _citizen_id_in_history(user):
+    display = citizen_id_display(user)
+    if display == FULL:
+        return lambda value: value or "—"
+    if display == MASKED:
+        return lambda value: citizen_id.mask(value) or "—"
+    return lambda value: _("(not shown)") if value else "—"
+
+
+def household_history(request, pk):
+    """Every recorded change to the household, its members, their personal data and its reviews."""
+    household = get_household_for(request.user, pk)
+    members = Member.history.filter(household_id=household.pk)
+    person_ids = set(members.values_list("person_id", flat=True))
+    persons = Person.history.filter(id__in=person_ids)
+    names = dict(persons.order_by("history_date").values_list("id", "full_name"))
+    rounds = {r.pk: r for r in ReviewRound.objects.filter(reviews__household=household).distinct()}
+    kinds = {
+        Household: _("Household"),
+        Member: _("Membership"),
+        Person: _("Member"),
+        HouseholdReview: _("Review"),
+    }
+
+    def label(row):
+        model = type(row).instance_type
+        if model is Member:
+            return f"{kinds[model]}: {names.get(row.person_id, '')}"
+        if model is Person:
+            return f"{kinds[model]}: {row.full_name}"
+        if model is HouseholdReview:
+            review_round = rounds.get(row.round_id)
+            return f"{kinds[model]}: {review_round.year if review_round else ''}"
+        return f"{kinds[model]}: {row.head_name} ({row.code})"
+
+    entries = history.changes(
+        Household.history.filter(id=household.pk),
+        members,
+        persons,
+        HouseholdReview.history.filter(household_id=household.pk),
+        hidden={"citizen_id": _citizen_id_in_history(request.user)},
+        label=label,
+    )
+    return render(
+        request,
+        "households/history.html",
+        {"household": household, "entries": entries, "as_of_form": AsOfForm()},
+    )
+
+
+def household_as_of(request, pk):
+    """The household as it was recorded at the end of a past day: its details, members and categories."""
+    household = get_household_for(request.user, pk)
+    form = AsOfForm(request.GET or None)
+    on = (form.cleaned_data["on"] if form.is_valid() else None) or today()
+    moment = history.end_of(on)
+    past = Household.history.as_of(moment).filter(id=household.pk).first()
+    members = list(Member.history.as_of(moment).filter(household_id=household.pk).order_by("joined_on", "pk"))
+    people = {p.pk: p for p in Person.history.as_of(moment).filter(id__in=[m.person_id for m in members])}
+    reviews = list(HouseholdReview.history.as_of(moment).filter(household_id=household.pk))
+    rounds = ReviewRound.objects.in_bulk({review.round_id for review in reviews})
+    display = citizen_id_display(request.user)
+    rows = []
+    for member in members:
+        person = people.get(member.person_id)
+        if person is None:
+            continue
+        rows.append(
+            {
+                "member": member,
+                "person": person,
+                "citizen_id": citizen_id_as_shown(request.user, person) if display != HIDDEN else "",
+            }
+        )
+    categories = sorted(
+        ({"round": rounds[r.round_id], "review": r} for r in reviews if r.round_id in rounds),
+        key=lambda entry: (entry["round"].year, entry["round"].pk),
+        reverse=True,
+    )
+    first = Household.history.filter(id=household.pk).order_by("history_date").first()
+    return render(
+        request,
+        "households/as_of.html",
+        {
+            "household": household,
+            "past": past,
+            "on": on,
+            "form": form,
+            "current_members": [
+                row for row in rows if row["member"].left_on is None or row["member"].left_on > on
+            ],
+            "categories": categories,
+            "citizen_ids": display,
+            "recorded_since": first.history_date if first else None,
+        },
+    )

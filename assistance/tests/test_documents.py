@@ -3,6 +3,7 @@ text intact), its XLSX twin, scope and fixed query counts."""
 
 import datetime
 import io
+import re
 import time
 
 import openpyxl
@@ -265,9 +266,13 @@ def test_the_printed_plan_runs_the_same_queries_whatever_the_number_of_lines(
 
 
 def test_the_plan_form_records_issuer_number_and_signer(client_of, deputy_director, plan, dolisa):
-    response = client_of(deputy_director).post(
+    client = client_of(deputy_director)
+    edit_page = client.get(reverse("assistance:plan_edit", args=[plan.pk])).content.decode()
+    opened_as = re.search(r'name="opened_as" value="([^"]*)"', edit_page).group(1)  # the edit lock's token
+    response = client.post(
         reverse("assistance:plan_edit", args=[plan.pk]),
         {
+            "opened_as": opened_as,
             "commune": plan.commune_id,
             "organisation": dolisa.pk,
             "title": plan.title,

@@ -229,6 +229,7 @@ def test_the_edit_form_of_an_approved_plan_refuses_and_the_line_form_asks_for_a_
         "planned_year": "2022",
     }
     url = reverse("assistance:activity_edit", args=[activity.pk])
+    data["opened_as"] = client.get(url).context["form"].initial["opened_as"]  # the edit lock's token
     response = client.post(url, data)
     assert response.status_code == 200 and not PlanAmendment.objects.exists()
     response = client.post(url, {**data, "reason": "Thêm học viên"})
