@@ -292,11 +292,16 @@ class PlanAmendmentAdmin(ScopedModelAdmin):
         return False
 
 
-@admin.register(Spending)
-class SpendingAdmin(ScopedModelAdmin):
+class ActivityRecordAdmin(ScopedModelAdmin):
+    """Records of what was done for an activity: seen and changed as their activity is."""
+
     scope = activities_for
     scope_path = "activity"
     may_write = can_write_plans
+
+
+@admin.register(Spending)
+class SpendingAdmin(ActivityRecordAdmin):
     list_display = ["voucher_number", "spent_on", "amount", "activity", "recorded_by"]
     list_filter = ["spent_on"]
     list_select_related = ["activity", "recorded_by"]
@@ -311,10 +316,7 @@ class SpendingAdmin(ScopedModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(ScopedModelAdmin):
-    scope = activities_for
-    scope_path = "activity"
-    may_write = can_write_plans
+class EventAdmin(ActivityRecordAdmin):
     list_display = ["activity", "held_on", "place", "participant_count"]
     list_select_related = ["activity"]
     search_fields = ["place", "activity__title", "result_notes"]
@@ -322,10 +324,7 @@ class EventAdmin(ScopedModelAdmin):
 
 
 @admin.register(CommunicationRecord)
-class CommunicationRecordAdmin(ScopedModelAdmin):
-    scope = activities_for
-    scope_path = "activity"
-    may_write = can_write_plans
+class CommunicationRecordAdmin(ActivityRecordAdmin):
     list_display = ["activity", "kind", "count", "audience", "held_on"]
     list_filter = ["kind"]
     list_select_related = ["activity"]
@@ -334,10 +333,7 @@ class CommunicationRecordAdmin(ScopedModelAdmin):
 
 
 @admin.register(GivenItem)
-class GivenItemAdmin(ScopedModelAdmin):
-    scope = activities_for
-    scope_path = "activity"
-    may_write = can_write_plans
+class GivenItemAdmin(ActivityRecordAdmin):
     list_display = ["name", "count", "unit", "unit_cost", "activity"]
     list_select_related = ["activity"]
     search_fields = ["name", "activity__title"]
@@ -345,10 +341,7 @@ class GivenItemAdmin(ScopedModelAdmin):
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(ScopedModelAdmin):
-    scope = activities_for
-    scope_path = "activity"
-    may_write = can_write_plans
+class BeneficiaryAdmin(ActivityRecordAdmin):
     list_display = ["household", "activity", "category_when_enrolled", "enrolled_on"]
     list_filter = ["category_when_enrolled"]
     list_select_related = ["household", "activity"]
@@ -357,10 +350,7 @@ class BeneficiaryAdmin(ScopedModelAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(ScopedModelAdmin):
-    scope = activities_for
-    scope_path = "activity"
-    may_write = can_write_plans
+class FollowUpAdmin(ActivityRecordAdmin):
     list_display = ["activity", "visited_on", "animals_alive", "animals_born", "animals_passed_on"]
     list_select_related = ["activity"]
     search_fields = ["activity__title", "notes"]
