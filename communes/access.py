@@ -38,17 +38,7 @@ def commune_ids_for(user) -> set[int] | None:
     scope = Q(pk__in=profile.communes.values("pk"))
     if profile.role == Role.DISTRICT_OFFICER and profile.district_id:
         scope |= Q(district_id=profile.district_id)
-    ids = set(Commune.objects.filter(scope).values_list("pk", flat=True))
-    frontier = ids
-    while frontier:
-        older = set(
-            Commune.successors.through.objects.filter(to_commune_id__in=frontier).values_list(
-                "from_commune_id", flat=True
-            )
-        )
-        frontier = older - ids
-        ids |= frontier
-    return ids
+    return Commune.with_predecessors(set(Commune.objects.filter(scope).values_list("pk", flat=True)))
 
 
 def communes_for(user):

@@ -75,6 +75,18 @@ class Unit(models.Model):
             )
 
     @classmethod
+    def with_predecessors(cls, ids: set[int]) -> set[int]:
+        """`ids` and the ids of every unit that led to them, however many mergers back."""
+        links = cls.successors.through.objects
+        name = cls._meta.model_name
+        found, frontier = set(ids), set(ids)
+        while frontier:
+            older = links.filter(**{f"to_{name}_id__in": frontier}).values_list(f"from_{name}_id", flat=True)
+            frontier = set(older) - found
+            found |= frontier
+        return found
+
+    @classmethod
     def dates_in_order(cls, name: str):
         return models.CheckConstraint(
             condition=Q(established_on__isnull=True)

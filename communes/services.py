@@ -7,17 +7,6 @@ from django.utils.translation import gettext as _
 from communes.models import Commune, Unit, Village
 
 
-def _predecessors_of(unit: Unit) -> set[int]:
-    """Ids of every unit that led to `unit`, however many mergers back."""
-    seen: set[int] = set()
-    frontier = [unit]
-    while frontier:
-        older = [p for u in frontier for p in u.predecessors.all() if p.pk not in seen]
-        seen.update(p.pk for p in older)
-        frontier = older
-    return seen
-
-
 @transaction.atomic
 def apply_merger(*, old_units: list[Unit], new_unit: Unit, on: datetime.date) -> list[Village]:
     """Ends `old_units` on `on` and makes `new_unit` (existing from that day) their successor.
@@ -32,7 +21,7 @@ def apply_merger(*, old_units: list[Unit], new_unit: Unit, on: datetime.date) ->
     if new_unit.pk and any(old.pk == new_unit.pk for old in old_units):
         raise ValidationError(_("A unit cannot be merged into itself."))
     if new_unit.pk:
-        descendants_loop = [old for old in old_units if new_unit.pk in _predecessors_of(old)]
+        descendants_loop = [old for old in old_units if new_unit.pk in type(old).with_predecessors({old.pk})]
         if descendants_loop:
             raise ValidationError(
                 _("%(new)s is already a predecessor of %(old)s: this merger would make a loop.")
