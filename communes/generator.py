@@ -219,6 +219,7 @@ class ProvinceGenerator:
                 "final_category",
                 "final_reason",
                 "category",
+                "counting_year",
                 "evidence",
                 "surveyed_on",
                 "surveyed_by",
@@ -300,6 +301,7 @@ class ProvinceGenerator:
                         "",
                         "",
                         category,
+                        year,  # the only decided review of its year: it counts
                         "",
                         datetime.date(year, 10, 1),
                         None,

@@ -46,11 +46,14 @@ def end_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
 
 
-def _fields(model):
+def _fields(historical_model):
+    """The fields of the record that its history keeps (a model may exclude derived ones)."""
+    tracked = {f.name for f in historical_model._meta.concrete_fields}
     return [
         f
-        for f in model._meta.concrete_fields
-        if f.name not in SKIPPED
+        for f in historical_model.instance_type._meta.concrete_fields
+        if f.name in tracked
+        and f.name not in SKIPPED
         and not f.name.endswith("_folded")
         and not getattr(f, "auto_now", False)
         and not getattr(f, "auto_now_add", False)
@@ -65,8 +68,8 @@ class _Shown:
         self.hidden = hidden
         self.related: dict[type, dict] = {}
 
-    def prefetch(self, model, rows):
-        for f in _fields(model):
+    def prefetch(self, historical_model, rows):
+        for f in _fields(historical_model):
             if f.is_relation:
                 ids = {getattr(row, f.attname) for row in rows} - {None}
                 known = self.related.setdefault(f.related_model, {})
@@ -108,8 +111,7 @@ def changes(*histories, hidden: dict | None = None, label=str) -> list[Entry]:
         rows = list(history.select_related("history_user").order_by("id", "history_date", "history_id"))
         if not rows:
             continue
-        model = history.model.instance_type
-        shown.prefetch(model, rows)
+        shown.prefetch(history.model, rows)
         previous = {}
         for row in rows:
             before = previous.get(row.id)
@@ -119,7 +121,7 @@ def changes(*histories, hidden: dict | None = None, label=str) -> list[Entry]:
                 kind=row.history_type,
                 record=label(row),
             )
-            for f in _fields(model):
+            for f in _fields(history.model):
                 new = getattr(row, f.attname)
                 old = getattr(before, f.attname) if before is not None else None
                 if row.history_type == "+" and new in (None, ""):

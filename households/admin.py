@@ -161,6 +161,20 @@ class ReviewRoundAdmin(ScopedModelAdmin):
     readonly_fields = ["state", "posting_ends_on", "decided_on"]
     inlines = [RoundStepInline, ComplaintInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        """A decided round is the commune's decision: what it decided on stays as it was decided."""
+        if obj is not None and obj.is_decided:
+            return [*self.readonly_fields, "commune", "year", "kind", "standard", "requested_on"]
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.is_decided)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # it would not ask has_delete_permission for each round
+        return actions
+
 
 @admin.register(HouseholdReview)
 class HouseholdReviewAdmin(ScopedModelAdmin):
@@ -173,6 +187,18 @@ class HouseholdReviewAdmin(ScopedModelAdmin):
     autocomplete_fields = ["household", "round"]
     readonly_fields = REVIEW_FIELDS
     inlines = [DeprivationInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        """A review belongs to its round and household for good; moving it would rewrite the figures."""
+        return [*REVIEW_FIELDS, "round", "household"] if obj is not None else REVIEW_FIELDS
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.round.is_decided)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # it would not ask has_delete_permission for each review
+        return actions
 
 
 @admin.register(Deprivation)

@@ -43,25 +43,23 @@ def listed_households(commune, year: int, *, show_ids: bool = True):
 
 def roll_up(user, commune, year: int) -> dict:
     """The same figures for the user's communes of the commune's district and province: per commune,
-    the district and the province (what the area summary page shows for them)."""
-    scoped = Household.objects.in_communes(communes_for(user))
-    result = {"district": None, "communes": [], "province": None}
-    if commune.district_id:
-        district_households = scoped.filter(commune__district=commune.district_id)
-        by_commune = summaries.figures_by(district_households, year, ("commune",))
-        names = Commune.objects.in_bulk([key[0] for key in by_commune])
-        result["communes"] = sorted(
-            ((names[key[0]], figures) for key, figures in by_commune.items()), key=lambda item: item[0].name
-        )
-        result["district"] = (
-            commune.district,
-            summaries.figures_by(district_households, year).get((), summaries.Figures()),
-        )
-    province_households = scoped.filter(commune__province=commune.province_id)
-    result["province"] = (
-        commune.province,
-        summaries.figures_by(province_households, year).get((), summaries.Figures()),
+    the district and the province (what the area summary page shows for them), from one count by
+    commune of the province."""
+    households = Household.objects.in_communes(communes_for(user)).filter(
+        commune__province=commune.province_id
     )
+    by_commune = summaries.figures_by(households, year, ("commune", "commune__district"))
+    in_district = {
+        pk: f for (pk, district), f in by_commune.items() if district and district == commune.district_id
+    }
+    result = {"district": None, "communes": [], "province": None}
+    if in_district:
+        names = Commune.objects.in_bulk(list(in_district))
+        result["communes"] = sorted(
+            ((names[pk], figures) for pk, figures in in_district.items()), key=lambda item: item[0].name
+        )
+        result["district"] = (commune.district, summaries.total(in_district.values()))
+    result["province"] = (commune.province, summaries.total(by_commune.values()))
     return result
 
 
@@ -85,7 +83,6 @@ def summary_document_context(request, commune) -> dict:
 def commune_summary_document(request, pk, as_pdf=False):
     """15 queries whatever the number of households and villages (see tests/test_documents.py)."""
     commune = get_commune_for(request.user, pk)
-    commune = Commune.objects.select_related("district", "province").get(pk=commune.pk)
     with translation.override("vi"):
         context = summary_document_context(request, commune)
     filename = f"tong-hop-ra-soat-{commune.code}-{context['year']}.pdf" if as_pdf else None
@@ -125,7 +122,6 @@ def _figure_cells(figures) -> list:
 def commune_summary_xlsx(request, pk):
     """The document's tables, one sheet each, with numbers a spreadsheet can compute with."""
     commune = get_commune_for(request.user, pk)
-    commune = Commune.objects.select_related("district", "province").get(pk=commune.pk)
     with translation.override("vi"):
         context = summary_document_context(request, commune)
         villages = [[village.name, *_figure_cells(f)] for village, f in context["rows"]]

@@ -46,12 +46,7 @@ class HouseholdQuerySet(models.QuerySet):
 
         With `alias=True` they are only usable in filters and aggregates (not selected, not grouped by).
         """
-        reviews = (
-            HouseholdReview.objects.decided()
-            .in_year(year)
-            .filter(household=models.OuterRef("pk"))
-            .effective_first()
-        )
+        reviews = HouseholdReview.objects.counting_in(year).filter(household=models.OuterRef("pk"))
         expressions = {
             name: models.Subquery(reviews.values("category")[:1]),
             f"{name}_review": models.Subquery(reviews.values("pk")[:1]),
@@ -67,14 +62,12 @@ class HouseholdQuerySet(models.QuerySet):
     def with_latest_category(self):
         """Annotates `latest_category` and `latest_category_year`: the household's category in the
         latest decided (approved or reported) review, or None if it was never reviewed."""
-        latest = (
-            HouseholdReview.objects.decided()
-            .filter(household=models.OuterRef("pk"))
-            .order_by("-round__year", models.F("round__decided_on").desc(nulls_last=True), "-pk")
-        )
+        latest = HouseholdReview.objects.filter(
+            household=models.OuterRef("pk"), counting_year__isnull=False
+        ).order_by("-counting_year")
         return self.annotate(
             latest_category=models.Subquery(latest.values("category")[:1]),
-            latest_category_year=models.Subquery(latest.values("round__year")[:1]),
+            latest_category_year=models.Subquery(latest.values("counting_year")[:1]),
         )
 
 
@@ -577,6 +570,10 @@ class HouseholdReviewQuerySet(models.QuerySet):
         """The review that counts for a year first: the latest decided (an ad-hoc one after the periodic)."""
         return self.order_by(models.F("round__decided_on").desc(nulls_last=True), "-pk")
 
+    def counting_in(self, year: int):
+        """Per household, the one review whose category counts in `year`'s figures (see `counting_year`)."""
+        return self.filter(counting_year=year)
+
 
 class HouseholdReview(models.Model):
     """One household's answers in one round, its computed category and, if changed, the final one."""
@@ -607,6 +604,16 @@ class HouseholdReview(models.Model):
         db_index=True,
         help_text=_("The final category if the meeting or a complaint changed it, else the computed one."),
     )
+    counting_year = models.PositiveSmallIntegerField(
+        _("counts in the figures of year"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Set when the round is decided; cleared when a later decision of the same year (an ad-hoc "
+            "review) replaces this one. Summaries and lists read it instead of ranking the reviews again."
+        ),
+    )
     evidence = models.TextField(_("evidence notes"), blank=True)
     surveyed_on = models.DateField(_("surveyed on"), null=True, blank=True)
     surveyed_by = models.ForeignKey(
@@ -628,7 +635,7 @@ class HouseholdReview(models.Model):
 
     objects = HouseholdReviewQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["counting_year"])
 
     class Meta:
         verbose_name = _("household review")
@@ -636,6 +643,9 @@ class HouseholdReview(models.Model):
         ordering = ["round", "household"]
         constraints = [
             models.UniqueConstraint(fields=["round", "household"], name="one_review_per_household_per_round"),
+            models.UniqueConstraint(
+                fields=["household", "counting_year"], name="one_counting_review_per_household_and_year"
+            ),
             models.CheckConstraint(
                 condition=Q(final_category="") | ~Q(final_reason=""),
                 name="final_category_has_a_reason",
@@ -644,6 +654,12 @@ class HouseholdReview(models.Model):
                 condition=Q(final_category="", category=models.F("computed_category"))
                 | (~Q(final_category="") & Q(category=models.F("final_category"))),
                 name="category_is_final_else_computed",
+            ),
+        ]
+        indexes = [
+            # A year's figures read the counting reviews from the index alone (PostgreSQL covers category).
+            models.Index(
+                fields=["counting_year", "household"], include=["category"], name="counting_reviews_of_year"
             ),
         ]
 

@@ -176,7 +176,28 @@ def move_round(
         review_round.decided_on = on
     review_round.state = to_state
     review_round.save()
+    if to_state == State.APPROVED:
+        count_decision(review_round)
     return RoundStep.objects.create(round=review_round, state=to_state, on=on, by=by, note=note.strip())
+
+
+def count_decision(review_round: ReviewRound) -> None:
+    """Marks which reviews count in the year's figures once `review_round` is decided: for each of its
+    households, the latest decided review of the year (an ad-hoc decision replaces the periodic one; a
+    decision dated earlier than one already made does not). Call inside the transaction that decides."""
+    year = review_round.year
+    reviews = (
+        HouseholdReview.objects.decided()
+        .in_year(year)
+        .filter(household__in=review_round.reviews.values("household"))
+    )
+    counting: dict[int, int] = {}
+    for pk, household in reviews.effective_first().values_list("pk", "household"):
+        counting.setdefault(household, pk)
+    reviews.filter(counting_year=year).update(counting_year=None)
+    pks = list(counting.values())
+    for start in range(0, len(pks), BULK_BATCH):
+        HouseholdReview.objects.filter(pk__in=pks[start : start + BULK_BATCH]).update(counting_year=year)
 
 
 # Surveys ----------------------------------------------------------------------------------------

@@ -7,29 +7,17 @@ The rate is households in the category ÷ all households of the unit on the regi
 
 from __future__ import annotations
 
-import functools
-import operator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Subquery
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q
 
 from households import poverty
-from households.models import Deprivation, HouseholdReview
+from households.models import Deprivation, HouseholdReview, ReviewRound
 
 CATEGORY_FIELDS = (poverty.POOR, poverty.NEAR_POOR, poverty.AVERAGE, poverty.NOT_POOR)
 COUNTED_TRANSITIONS = tuple(kind for kind in poverty.TRANSITIONS if kind != poverty.UNCHANGED)
-
-
-def _transition_filter(kind: str) -> Q:
-    """The (last year, this year) category pairs that make `kind`, taken from `poverty.transition`."""
-    pairs = [
-        Q(year_category=current, previous_category=previous)
-        for previous in poverty.CATEGORIES
-        for current in poverty.CATEGORIES
-        if poverty.transition(previous, current) == kind
-    ]
-    return functools.reduce(operator.or_, pairs)
 
 
 def _rate(part: int, whole: int) -> Decimal | None:
@@ -66,15 +54,21 @@ class Figures:
 
     @property
     def poor_rate_change(self) -> Decimal | None:
-        if self.previous is None or self.poor_rate is None or self.previous.poor_rate is None:
+        before = self._reviewed_last_year()
+        if before is None or self.poor_rate is None or before.poor_rate is None:
             return None
-        return self.poor_rate - self.previous.poor_rate
+        return self.poor_rate - before.poor_rate
 
     @property
     def near_poor_rate_change(self) -> Decimal | None:
-        if self.previous is None or self.near_poor_rate is None or self.previous.near_poor_rate is None:
+        before = self._reviewed_last_year()
+        if before is None or self.near_poor_rate is None or before.near_poor_rate is None:
             return None
-        return self.near_poor_rate - self.previous.near_poor_rate
+        return self.near_poor_rate - before.near_poor_rate
+
+    def _reviewed_last_year(self) -> Figures | None:
+        """Last year's figures if any household was reviewed then: a rate of no review is no rate."""
+        return self.previous if self.previous is not None and self.previous.reviewed else None
 
     def add(self, other: Figures) -> None:
         for name in ("households", *CATEGORY_FIELDS):
@@ -87,28 +81,37 @@ class Figures:
 
 
 def _counts(households, year: int, group_by: tuple[str, ...], *, with_transitions: bool) -> dict:
-    """One grouped query: {group key: Figures} for the households on the register in `year`."""
-    query = households.existing_in(year).with_category_in(year, alias=True)
-    aggregates = {"households": Count("pk")}
-    aggregates.update({name: Count("pk", filter=Q(year_category=name)) for name in CATEGORY_FIELDS})
+    """One grouped query: {group key: Figures} for the households on the register in `year`.
+
+    Each household joins at most one review a year (the one whose `counting_year` it is), so the query
+    groups households by (key, category this year[, category last year]) and Python adds up the few
+    rows: no correlated subquery per household."""
+    query = households.existing_in(year).alias(
+        counted=FilteredRelation("reviews", condition=Q(reviews__counting_year=year))
+    )
+    columns = [*group_by, "counted__category"]
     if with_transitions:
-        query = query.with_category_in(year - 1, "previous_category", alias=True)
-        aggregates.update(
-            {kind: Count("pk", filter=_transition_filter(kind)) for kind in COUNTED_TRANSITIONS}
+        query = query.alias(
+            counted_before=FilteredRelation("reviews", condition=Q(reviews__counting_year=year - 1))
         )
-    if group_by:
-        rows = query.order_by().values(*group_by).annotate(**aggregates)
-    else:
-        rows = [query.aggregate(**aggregates)]
-    result = {}
-    for row in rows:
-        key = tuple(row[name] for name in group_by) if group_by else ()
-        figures = Figures(
-            households=row["households"],
-            **{name: row[name] for name in CATEGORY_FIELDS},
-            transitions={kind: row[kind] for kind in COUNTED_TRANSITIONS} if with_transitions else {},
-        )
-        result[key] = figures
+        columns.append("counted_before__category")
+    result: dict = {}
+    for row in query.order_by().values(*columns).annotate(count=Count("pk")):
+        key = tuple(row[name] for name in group_by)
+        figures = result.get(key)
+        if figures is None:
+            transitions = dict.fromkeys(COUNTED_TRANSITIONS, 0) if with_transitions else {}
+            figures = result[key] = Figures(transitions=transitions)
+        count, category = row["count"], row["counted__category"]
+        figures.households += count
+        if category in CATEGORY_FIELDS:
+            setattr(figures, category, getattr(figures, category) + count)
+        if with_transitions:
+            before = row["counted_before__category"]
+            if before in CATEGORY_FIELDS and category in CATEGORY_FIELDS:
+                kind = poverty.transition(before, category)
+                if kind in figures.transitions:
+                    figures.transitions[kind] += count
     return result
 
 
@@ -117,20 +120,28 @@ def figures_by(households, year: int, group_by: tuple[str, ...] = ()) -> dict:
     current = _counts(households, year, group_by, with_transitions=True)
     previous = _counts(households, year - 1, group_by, with_transitions=False)
     for key, figures in current.items():
-        before = previous.get(key)
-        figures.previous = before if before is not None and before.reviewed else None
+        figures.previous = previous.get(key)
     return current
+
+
+def total(figures: Iterable[Figures]) -> Figures:
+    """The sum of groups that do not overlap (villages of a commune, communes of a district …)."""
+    result = Figures()
+    for item in figures:
+        result.add(item)
+    return result
 
 
 def indicator_counts(households, year: int, group_by: tuple[str, ...] = ()) -> dict:
     """{group key: {indicator key: households deprived in it}} in the reviews that count for `year`."""
-    reviews = households.existing_in(year).with_category_in(year).values("year_category_review")
     prefixed = tuple(f"review__household__{name}" for name in group_by)
     rows = (
-        Deprivation.objects.filter(review__in=Subquery(reviews))
+        Deprivation.objects.filter(
+            review__counting_year=year, review__household__in=households.existing_in(year).values("pk")
+        )
         .order_by()
         .values(*prefixed, "indicator")
-        .annotate(count=Count("review", distinct=True))
+        .annotate(count=Count("pk"))
     )
     result: dict = {}
     for row in rows:
@@ -140,13 +151,13 @@ def indicator_counts(households, year: int, group_by: tuple[str, ...] = ()) -> d
 
 
 def years_with_decisions(households) -> list[int]:
-    return sorted(
-        set(
-            HouseholdReview.objects.decided()
-            .filter(household__in=households)
-            .order_by()
-            .values_list("round__year", flat=True)
-            .distinct()
-        ),
-        reverse=True,
+    """The years in which some of `households` have a decided review, newest first: the few years of
+    decided rounds, each kept if one of its counting reviews is of these households."""
+    reviewed = HouseholdReview.objects.filter(counting_year=OuterRef("year"), household__in=households)
+    return list(
+        ReviewRound.objects.filter(state__in=ReviewRound.DECIDED_STATES)
+        .filter(Exists(reviewed))
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
     )

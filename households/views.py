@@ -648,8 +648,8 @@ def commune_summary_figures(commune, year: int) -> dict:
     """The commune's figures of `year` as the summary page shows them; the printed summary uses the
     same function, so both always agree."""
     households = Household.objects.filter(commune=commune)
-    total = summaries.figures_by(households, year).get((), summaries.Figures())
     by_village = summaries.figures_by(households, year, ("village",))
+    total = summaries.total(by_village.values())
     villages = Village.objects.filter(pk__in=[key[0] for key in by_village]).order_by("name")
     indicators = summaries.indicator_counts(households, year).get((), {})
     try:
@@ -688,9 +688,7 @@ def area_summary(request):
     households = Household.objects.in_communes(communes)
     form, year, years = _summary_year(request, households)
     by_commune = summaries.figures_by(households, year, ("commune",))
-    by_district = summaries.figures_by(households, year, ("commune__district",))
-    by_province = summaries.figures_by(households, year, ("commune__province",))
-    total = summaries.figures_by(households, year).get((), summaries.Figures())
+    total = summaries.total(by_commune.values())
     commune_objects = {
         c.pk: c
         for c in Commune.objects.filter(pk__in=[k[0] for k in by_commune])
@@ -704,15 +702,18 @@ def area_summary(request):
             )
         )
     }
-    districts = District.objects.in_bulk([k[0] for k in by_district if k[0]])
-    provinces = Province.objects.in_bulk([k[0] for k in by_province])
+    by_district: dict[District | None, summaries.Figures] = {}
+    by_province: dict[Province, summaries.Figures] = {}
     today_units: dict[int, dict] = {}
     for (commune_pk,), figures in by_commune.items():
-        unit = _today_unit(commune_objects[commune_pk])
+        commune = commune_objects[commune_pk]
+        by_district.setdefault(commune.district, summaries.Figures()).add(figures)
+        by_province.setdefault(commune.province, summaries.Figures()).add(figures)
+        unit = _today_unit(commune)
         entry = today_units.setdefault(unit.pk, {"unit": unit, "figures": summaries.Figures(), "from": []})
         entry["figures"].add(figures)
         if unit.pk != commune_pk:
-            entry["from"].append(commune_objects[commune_pk])
+            entry["from"].append(commune)
     return render(
         request,
         "households/area_summary.html",
@@ -723,8 +724,8 @@ def area_summary(request):
             "communes": sorted(
                 ((commune_objects[k[0]], f) for k, f in by_commune.items()), key=lambda item: item[0].name
             ),
-            "districts": [(districts.get(k[0]), f) for k, f in by_district.items()],
-            "provinces": [(provinces[k[0]], f) for k, f in by_province.items()],
+            "districts": sorted(by_district.items(), key=lambda item: item[0].name if item[0] else ""),
+            "provinces": sorted(by_province.items(), key=lambda item: item[0].name),
             "today_units": sorted(today_units.values(), key=lambda entry: entry["unit"].name),
             "transitions": _transition_rows(total),
         },

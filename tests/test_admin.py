@@ -53,3 +53,24 @@ def test_admin_search_ignores_diacritics(client_of, department_admin, seeded):
 def test_admin_speaks_vietnamese(client_of, department_admin, seeded):
     page = client_of(department_admin).get(reverse("admin:index")).content.decode()
     assert "Xã" in page and "Thôn" in page
+
+
+def test_a_decided_round_and_its_reviews_stay_as_decided_in_the_admin(client_of, department_admin, geography):
+    from households.models import HouseholdReview
+    from households.tests.helpers import decided_year, make_household
+
+    household = make_household(geography["muong_hoong"], "D1")
+    decided = decided_year(geography["muong_hoong"], 2023, {household: "poor"})
+    review = decided.reviews.get()
+    client = client_of(department_admin)
+    page = client.get(reverse("admin:households_reviewround_change", args=[decided.pk])).content.decode()
+    assert 'name="year"' not in page and 'name="commune"' not in page
+    assert client.get(reverse("admin:households_reviewround_delete", args=[decided.pk])).status_code == 403
+    page = client.get(reverse("admin:households_householdreview_change", args=[review.pk])).content.decode()
+    assert 'name="household"' not in page and 'name="round"' not in page
+    assert client.get(reverse("admin:households_householdreview_delete", args=[review.pk])).status_code == 403
+    for model in ("reviewround", "householdreview"):
+        changelist = client.get(reverse(f"admin:households_{model}_changelist"))
+        actions = changelist.context["action_form"]  # None when no action is left
+        assert actions is None or "delete_selected" not in dict(actions.fields["action"].choices)
+    assert HouseholdReview.objects.filter(pk=review.pk, round=decided).exists()

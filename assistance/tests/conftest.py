@@ -94,7 +94,11 @@ def make_household(geography):
                 },
             )
             HouseholdReview.objects.create(
-                round=review_round, household=household, computed_category=category, category=category
+                round=review_round,
+                household=household,
+                computed_category=category,
+                category=category,
+                counting_year=year,
             )
         return household
 

@@ -126,11 +126,11 @@ def test_the_summary_page_links_to_its_document(small_commune, client_of, viewer
     assert client.get(url("commune_summary_document", small_commune)).status_code == 200
 
 
-# session, user, profile (3); the commune and again with its district and province (2); years (1);
-# this and last year's totals (2) and villages (2), village names, indicator counts (2); the listed
-# households and their heads (2); the roll-up: district by commune (2), commune names, district
-# totals (2), province totals (2); the issuer (1).
-SUMMARY_DOCUMENT_QUERIES = 22
+# session, user, profile (3); the commune with its district and province (1); years (1); this and
+# last year's villages (2; the commune total is their sum), village names, indicator counts (2); the
+# listed households and their heads (2); the roll-up: this and last year by commune of the province
+# (2; district and province totals are their sums), names of the district's communes (1); the issuer.
+SUMMARY_DOCUMENT_QUERIES = 15
 
 
 @pytest.mark.parametrize("count", [5, 60])

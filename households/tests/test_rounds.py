@@ -266,3 +266,41 @@ def test_low_income_workers_are_found_from_the_review(survey_round):
     decide(survey_round)
     review.refresh_from_db()
     assert review.low_income_workers() == [worker]
+
+
+def _ad_hoc(household, *, requested_on, decided_on, category):
+    ad_hoc = services.request_ad_hoc_review(household=household, requested_on=requested_on, by=None)
+    survey_as(ad_hoc.reviews.get(), category)
+    services.move_round(review_round=ad_hoc, to_state=State.PUBLIC_POSTING, by=None, on=requested_on)
+    services.move_round(review_round=ad_hoc, to_state=State.APPROVED, by=None, on=decided_on)
+    return ad_hoc.reviews.get()
+
+
+def test_one_review_per_household_and_year_counts_in_the_figures(survey_round):
+    for review in survey_round.reviews.all():
+        survey_as(review, "near_poor")
+    assert not HouseholdReview.objects.filter(counting_year__isnull=False).exists()  # not decided yet
+    decide(survey_round)  # approved on 01/12/2022
+    periodic = {r.household_id: r for r in survey_round.reviews.all()}
+    assert {r.counting_year for r in periodic.values()} == {2022}
+    first, second, third = (periodic[pk].household for pk in sorted(periodic))
+    replacing = _ad_hoc(
+        first,
+        requested_on=datetime.date(2022, 12, 15),
+        decided_on=datetime.date(2022, 12, 22),
+        category="poor",
+    )
+    # Entered late but decided before the periodic round: the periodic decision stays the one in force.
+    earlier = _ad_hoc(
+        second,
+        requested_on=datetime.date(2022, 11, 15),
+        decided_on=datetime.date(2022, 11, 20),
+        category="poor",
+    )
+    counting = dict(HouseholdReview.objects.filter(counting_year=2022).values_list("household", "pk"))
+    assert counting == {
+        first.pk: replacing.pk,
+        second.pk: periodic[second.pk].pk,
+        third.pk: periodic[third.pk].pk,
+    }
+    assert earlier.pk not in counting.values()
