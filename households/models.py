@@ -42,16 +42,18 @@ class HouseholdQuerySet(models.QuerySet):
         )
 
     def with_category_in(self, year: int, name: str = "year_category", *, alias: bool = False):
-        """Annotates `name`: the category decided in `year` (None if not reviewed); `name`_review: its id.
+        """Annotates `name`: the category that counts in `year` (None if not reviewed); `name`_review: its id.
 
-        With `alias=True` they are only usable in filters and aggregates (not selected, not grouped by).
+        A join on the one review per household that counts in the year (`counting_year`), so filters
+        and aggregates over a whole province stay one pass. With `alias=True` they are only usable in
+        filters and aggregates (not selected, not grouped by).
         """
-        reviews = HouseholdReview.objects.counting_in(year).filter(household=models.OuterRef("pk"))
-        expressions = {
-            name: models.Subquery(reviews.values("category")[:1]),
-            f"{name}_review": models.Subquery(reviews.values("pk")[:1]),
-        }
-        return self.alias(**expressions) if alias else self.annotate(**expressions)
+        relation = f"{name}_counting"
+        query = self.alias(
+            **{relation: models.FilteredRelation("reviews", condition=Q(reviews__counting_year=year))}
+        )
+        expressions = {name: models.F(f"{relation}__category"), f"{name}_review": models.F(f"{relation}__pk")}
+        return query.alias(**expressions) if alias else query.annotate(**expressions)
 
     def search(self, text: str):
         query = self

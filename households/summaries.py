@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 
 from households import poverty
 from households.models import Deprivation, HouseholdReview, ReviewRound
@@ -83,18 +83,13 @@ class Figures:
 def _counts(households, year: int, group_by: tuple[str, ...], *, with_transitions: bool) -> dict:
     """One grouped query: {group key: Figures} for the households on the register in `year`.
 
-    Each household joins at most one review a year (the one whose `counting_year` it is), so the query
-    groups households by (key, category this year[, category last year]) and Python adds up the few
-    rows: no correlated subquery per household."""
-    query = households.existing_in(year).alias(
-        counted=FilteredRelation("reviews", condition=Q(reviews__counting_year=year))
-    )
-    columns = [*group_by, "counted__category"]
+    Each household joins at most one review a year (the one that counts), so the query groups
+    households by (key, category this year[, category last year]) and Python adds up the few rows."""
+    query = households.existing_in(year).with_category_in(year)
+    columns = [*group_by, "year_category"]
     if with_transitions:
-        query = query.alias(
-            counted_before=FilteredRelation("reviews", condition=Q(reviews__counting_year=year - 1))
-        )
-        columns.append("counted_before__category")
+        query = query.with_category_in(year - 1, "previous_category")
+        columns.append("previous_category")
     result: dict = {}
     for row in query.order_by().values(*columns).annotate(count=Count("pk")):
         key = tuple(row[name] for name in group_by)
@@ -102,12 +97,12 @@ def _counts(households, year: int, group_by: tuple[str, ...], *, with_transition
         if figures is None:
             transitions = dict.fromkeys(COUNTED_TRANSITIONS, 0) if with_transitions else {}
             figures = result[key] = Figures(transitions=transitions)
-        count, category = row["count"], row["counted__category"]
+        count, category = row["count"], row["year_category"]
         figures.households += count
         if category in CATEGORY_FIELDS:
             setattr(figures, category, getattr(figures, category) + count)
         if with_transitions:
-            before = row["counted_before__category"]
+            before = row["previous_category"]
             if before in CATEGORY_FIELDS and category in CATEGORY_FIELDS:
                 kind = poverty.transition(before, category)
                 if kind in figures.transitions:
