@@ -392,12 +392,11 @@ def round_detail(request, pk):
         .annotate(deprivation_count=Count("deprivations"))
         .order_by("household__village__name", "household__code")
     )
-    counts = dict.fromkeys(Category.values, 0)
-    surveyed = 0
-    for review in reviews:
-        if review.category:
-            counts[review.category] += 1
-        surveyed += review.is_surveyed
+    totals = review_round.reviews.aggregate(
+        listed=Count("pk"),
+        surveyed=Count("pk", filter=~Q(computed_category="")),
+        **{category: Count("pk", filter=Q(category=category)) for category in Category.values},
+    )
     write = can_write(request.user)
     moves = [ReviewRound.State(state) for state in review_round.allowed_moves()] if write else []
     move_form = MoveRoundForm(initial={"to_state": moves[0] if moves else None})
@@ -410,10 +409,10 @@ def round_detail(request, pk):
             "round": review_round,
             "standard": review_round.standard_definition,
             "steps": review_round.steps.select_related("by"),
-            "reviews": reviews,
-            "counts": [(Category(c), n) for c, n in counts.items()],
-            "surveyed": surveyed,
-            "left": len(reviews) - surveyed,
+            "page": Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page")),
+            "counts": [(Category(c), totals[c]) for c in Category.values],
+            "surveyed": totals["surveyed"],
+            "left": totals["listed"] - totals["surveyed"],
             "moves": moves,
             "move_form": move_form,
             "complaints": review_round.complaints.select_related("household"),
