@@ -58,6 +58,21 @@ class HouseholdQuerySet(models.QuerySet):
         }
         return self.alias(**expressions) if alias else self.annotate(**expressions)
 
+    def in_category(self, category: str, year: int | None = None):
+        """Households whose latest decided category (the one decided in `year`, if given) is `category`;
+        "none": households with no decided review (in `year`).
+
+        Set-based, unlike filtering on `with_latest_category()`, whose subquery runs once per household.
+        """
+        reviews = HouseholdReview.objects.decided()
+        if year:
+            reviews = reviews.in_year(year)
+        if category == "none":
+            return self.filter(~models.Exists(reviews.filter(household=models.OuterRef("pk"))))
+        return self.filter(
+            pk__in=reviews.latest_per_household().filter(category=category).values("household")
+        )
+
     def search(self, text: str):
         query = self
         for word in fold(text).split():
@@ -122,6 +137,10 @@ class Household(models.Model):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         ordering = ["commune", "code"]
+        indexes = [
+            # The household list counts households by commune and village (see views.VillagePaginator).
+            models.Index(fields=["commune", "village"], name="household_commune_village"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["commune", "code"], name="household_code_unique_in_commune"),
             models.CheckConstraint(
@@ -576,6 +595,24 @@ class HouseholdReviewQuerySet(models.QuerySet):
     def effective_first(self):
         """The review that counts for a year first: the latest decided (an ad-hoc one after the periodic)."""
         return self.order_by(models.F("round__decided_on").desc(nulls_last=True), "-pk")
+
+    def latest_per_household(self):
+        """Of these decided reviews, each household's latest: no later one (year, decision date, id) is
+        among them. Decided rounds always have a decision date (constraint), so no NULLs to order.
+        Filter on category after this, not before."""
+        later = self.filter(household=models.OuterRef("household")).filter(
+            Q(round__year__gt=models.OuterRef("round__year"))
+            | Q(
+                round__year=models.OuterRef("round__year"),
+                round__decided_on__gt=models.OuterRef("round__decided_on"),
+            )
+            | Q(
+                round__year=models.OuterRef("round__year"),
+                round__decided_on=models.OuterRef("round__decided_on"),
+                pk__gt=models.OuterRef("pk"),
+            )
+        )
+        return self.exclude(models.Exists(later))
 
 
 class HouseholdReview(models.Model):
