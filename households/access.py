@@ -7,7 +7,7 @@ write → 403.
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from communes.access import communes_for, profile_of
+from communes.access import commune_ids_for, communes_for, profile_of
 from communes.models import Role
 from households.models import (
     FarmAverageRecord,
@@ -55,7 +55,9 @@ def citizen_id_as_shown(user, person) -> str:
 
 
 def households_for(user):
-    return Household.objects.in_communes(communes_for(user))
+    ids = commune_ids_for(user)
+    # Every household has a commune: filtering on all of them would only slow province-wide lists.
+    return Household.objects.all() if ids is None else Household.objects.in_communes(ids)
 
 
 def members_for(user):

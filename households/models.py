@@ -55,6 +55,21 @@ class HouseholdQuerySet(models.QuerySet):
         expressions = {name: models.F(f"{relation}__category"), f"{name}_review": models.F(f"{relation}__pk")}
         return query.alias(**expressions) if alias else query.annotate(**expressions)
 
+    def in_category(self, category: str, year: int | None = None):
+        """Households whose latest category (the one that counts in `year`, if given) is `category`;
+        "none": households with no decided review (in `year`). Set-based: no subquery per household."""
+        counting = HouseholdReview.objects.filter(counting_year__isnull=False)
+        if year:
+            counting = counting.filter(counting_year=year)
+        else:
+            later = HouseholdReview.objects.filter(
+                household=models.OuterRef("household"), counting_year__gt=models.OuterRef("counting_year")
+            )
+            counting = counting.exclude(models.Exists(later))
+        if category == "none":
+            return self.exclude(pk__in=counting.values("household"))
+        return self.filter(pk__in=counting.filter(category=category).values("household"))
+
     def search(self, text: str):
         query = self
         for word in fold(text).split():
@@ -117,6 +132,10 @@ class Household(models.Model):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         ordering = ["commune", "code"]
+        indexes = [
+            # The household list counts households by commune and village (see views.VillagePaginator).
+            models.Index(fields=["commune", "village"], name="household_commune_village"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["commune", "code"], name="household_code_unique_in_commune"),
             models.CheckConstraint(
