@@ -150,14 +150,19 @@ class HouseholdFilterForm(forms.Form):
     indicator = forms.ChoiceField(label=_("Deprived in"), required=False)
     farm_average = forms.BooleanField(label=_("Farm household of average living standard"), required=False)
 
-    def __init__(self, *args, communes, years, **kwargs):
+    def __init__(self, *args, communes, years, every_commune=False, **kwargs):
+        """`every_commune`: the user sees the whole province, whose villages (hundreds) are offered
+        only once a commune is chosen."""
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = communes.order_by("name", "code")
-        self.fields["village"].queryset = (
-            Village.objects.filter(commune__in=communes)
-            .select_related("commune")
-            .order_by("commune__name", "name")
-        )
+        villages = Village.objects.filter(commune__in=communes).select_related("commune")
+        chosen = self.data.get("commune") if self.is_bound else None
+        if chosen:
+            villages = villages.filter(commune=chosen) if str(chosen).isdigit() else villages.none()
+        elif every_commune:
+            villages = villages.none()
+            self.fields["village"].help_text = _("Choose a commune first")
+        self.fields["village"].queryset = villages.order_by("commune__name", "name")
         self.fields["year"].choices = [("", _("Latest review"))] + [(year, year) for year in years]
         self.fields["category"].choices = [("", _("Any")), *Category.choices, ("none", _("Not reviewed"))]
         self.fields["livelihood"].choices = [("", _("Any")), *Livelihood.choices]

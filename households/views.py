@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from communes.access import communes_for, get_commune_for
+from communes.access import communes_for, get_commune_for, sees_all_communes
 from communes.models import Commune, District, Province, Village, today
 from core import citizen_id, history
 from households import poverty, services, summaries
@@ -103,7 +103,12 @@ def filtered_households(request):
     share it. The columns shown are added to a page's or a chunk's households only (`with_columns`)."""
     scoped = households_for(request.user)
     years = summaries.years_with_decisions(scoped)
-    form = HouseholdFilterForm(request.GET or None, communes=communes_for(request.user), years=years)
+    form = HouseholdFilterForm(
+        request.GET or None,
+        communes=communes_for(request.user),
+        years=years,
+        every_commune=sees_all_communes(request.user),
+    )
     households = scoped.order_by("commune__name", "village__name", "code", "pk")
     data = form.cleaned_data if form.is_valid() else {}
     year = data.get("year")

@@ -93,13 +93,13 @@ def many_households(commune, count):
 
 
 # Every signed-in page: session, user, profile, and the issuing body named in the header (4); then the
-# years with decisions (year choices), commune choices, village choices, households per village, commune
-# names, village names (the list order) and the page's rows with their columns. The department officer
-# sees every commune: no query for the scope.
-LIST_QUERIES = 4 + 7
+# years with decisions (year choices), commune choices, households per village, commune names, village
+# names (the list order) and the page's rows with their columns. The department officer sees every
+# commune: no query for the scope, and the province's villages are offered once a commune is chosen.
+LIST_QUERIES = 4 + 6
 # A commune officer's scope (their communes, and those communes' predecessors) is read twice: once for
-# the households, once for the commune choices.
-COMMUNE_OFFICER_LIST_QUERIES = LIST_QUERIES + 4
+# the households, once for the commune choices; and their villages are offered (1).
+COMMUNE_OFFICER_LIST_QUERIES = LIST_QUERIES + 5
 
 
 @pytest.mark.parametrize("count", [60, 260])
@@ -108,7 +108,8 @@ COMMUNE_OFFICER_LIST_QUERIES = LIST_QUERIES + 4
     [
         ({}, LIST_QUERIES),
         ({"page": "last"}, LIST_QUERIES),
-        ({"commune": "muong_hoong", "q": "m00"}, LIST_QUERIES + 1),  # + the form reads the commune chosen
+        # + the form reads the commune chosen, and offers its villages
+        ({"commune": "muong_hoong", "q": "m00"}, LIST_QUERIES + 2),
         ({"category": "poor"}, LIST_QUERIES),
         ({"category": "average", "year": 2023, "page": 2}, LIST_QUERIES),
     ],
@@ -137,3 +138,21 @@ def test_the_commune_officers_list_runs_a_constant_number_of_queries(
     with django_assert_num_queries(COMMUNE_OFFICER_LIST_QUERIES):
         response = client.get(reverse("households:list"), {"page": 1})
     assert len(response.context["page"].object_list) == 50
+
+
+def test_the_province_s_villages_are_offered_once_a_commune_is_chosen(
+    geography, client_of, department_officer, muong_hoong_officer
+):
+    mh = geography["muong_hoong"]
+    form = client_of(department_officer).get(reverse("households:list")).context["form"]
+    assert list(form.fields["village"].queryset) == []
+    form = client_of(department_officer).get(reverse("households:list"), {"commune": mh.pk}).context["form"]
+    assert {v.commune_id for v in form.fields["village"].queryset} == {mh.pk}
+    household = make_household(mh, "V1")
+    page = client_of(department_officer).get(
+        reverse("households:list"), {"commune": mh.pk, "village": household.village_id}
+    )
+    assert [h.code for h in page.context["page"].object_list] == ["V1"]
+    # A commune officer's few villages are offered at once.
+    form = client_of(muong_hoong_officer).get(reverse("households:list")).context["form"]
+    assert set(form.fields["village"].queryset) >= set(Village.objects.filter(commune=mh))

@@ -143,9 +143,9 @@ def _many_households(commune, count):
 # Every signed-in page: session, user, profile, and the issuing body named in the header (4). The
 # department officer sees every commune, so no query for the scope (a commune officer adds 2–3).
 PAGE = 4
-# + years with decisions (year choices), commune choices, village choices, households per village,
-# commune and village names (the list order), the page's rows (see test_lists).
-LIST_QUERIES = PAGE + 7
+# + years with decisions (year choices), commune choices, households per village, commune and village
+# names (the list order), the page's rows (see test_lists).
+LIST_QUERIES = PAGE + 6
 # + the commune, years, this and last year's villages (2; the total is their sum), the village names,
 # the indicator counts.
 COMMUNE_SUMMARY_QUERIES = PAGE + 6
