@@ -6,7 +6,7 @@ summary pages use, so the document and the pages always agree."""
 from django.db.models import Case, Prefetch, When
 from django.utils import translation
 
-from communes.access import communes_for, get_commune_for
+from communes.access import get_commune_for
 from communes.models import Commune, today
 from core import citizen_id, documents
 from core.spreadsheets import xlsx_sheets_response
@@ -45,9 +45,7 @@ def roll_up(user, commune, year: int) -> dict:
     """The same figures for the user's communes of the commune's district and province: per commune,
     the district and the province (what the area summary page shows for them), from one count by
     commune of the province."""
-    households = Household.objects.in_communes(communes_for(user)).filter(
-        commune__province=commune.province_id
-    )
+    households = access.households_for(user).filter(commune__province=commune.province_id)
     by_commune = summaries.figures_by(households, year, ("commune", "commune__district"))
     in_district = {
         pk: f for (pk, district), f in by_commune.items() if district and district == commune.district_id

@@ -742,8 +742,7 @@ def _transition_rows(figures):
 def area_summary(request):
     """Per commune, district and province, counted in the database; and rolled up to today's communes
     along the successor links of merged communes."""
-    communes = communes_for(request.user)
-    households = Household.objects.in_communes(communes)
+    households = households_for(request.user)
     form, year, years = _summary_year(request, households)
     by_commune = summaries.figures_by(households, year, ("commune",))
     total = summaries.total(by_commune.values())
