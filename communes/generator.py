@@ -134,14 +134,16 @@ class ProvinceGenerator:
         middle = self.random.choice(MIDDLE_FEMALE if female else MIDDLE_MALE)
         return " ".join(p for p in (self.random.choice(FAMILY), middle, self.random.choice(GIVEN)) if p)
 
-    @transaction.atomic
     def run(self) -> dict[str, int]:
-        communes = self.geography()
-        self.households_and_reviews(communes)
-        self.assistance(communes)
+        with transaction.atomic():
+            communes = self.geography()
+            self.households_and_reviews(communes)
+            self.assistance(communes)
         if connection.vendor == "postgresql":
+            # Fresh statistics, or the planner takes the tables as empty; outside a transaction also
+            # the visibility map that index-only scans need, as on a database that has settled.
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")  # fresh statistics, or the planner takes the tables as empty
+                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         self.say("done")
         return self.counts
 

@@ -79,7 +79,7 @@ def summary_document_context(request, commune) -> dict:
 
 
 def commune_summary_document(request, pk, as_pdf=False):
-    """15 queries whatever the number of households and villages (see tests/test_documents.py)."""
+    """13 queries whatever the number of households and villages (see tests/test_documents.py)."""
     commune = get_commune_for(request.user, pk)
     with translation.override("vi"):
         context = summary_document_context(request, commune)

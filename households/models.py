@@ -29,17 +29,21 @@ class Livelihood(models.TextChoices):
 FARM_LIVELIHOODS = [Livelihood.AGRICULTURE, Livelihood.FORESTRY, Livelihood.FISHERY, Livelihood.SALT_MAKING]
 
 
+def on_register_in(year: int) -> Q:
+    """A household is on the register at the end of `year`."""
+    end = datetime.date(year, 12, 31)
+    return (Q(registered_on__isnull=True) | Q(registered_on__lte=end)) & (
+        Q(ended_on__isnull=True) | Q(ended_on__gt=end)
+    )
+
+
 class HouseholdQuerySet(models.QuerySet):
     def in_communes(self, communes):
         return self.filter(commune__in=communes)
 
     def existing_in(self, year: int):
         """Households on the register at the end of `year` (the denominator of that year's rates)."""
-        end = datetime.date(year, 12, 31)
-        return self.filter(
-            Q(registered_on__isnull=True) | Q(registered_on__lte=end),
-            Q(ended_on__isnull=True) | Q(ended_on__gt=end),
-        )
+        return self.filter(on_register_in(year))
 
     def with_category_in(self, year: int, name: str = "year_category", *, alias: bool = False):
         """Annotates `name`: the category that counts in `year` (None if not reviewed); `name`_review: its id.

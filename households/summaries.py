@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef
 
 from households import poverty
-from households.models import Deprivation, HouseholdReview, ReviewRound
+from households.models import Deprivation, HouseholdReview, ReviewRound, on_register_in
 
 CATEGORY_FIELDS = (poverty.POOR, poverty.NEAR_POOR, poverty.AVERAGE, poverty.NOT_POOR)
 COUNTED_TRANSITIONS = tuple(kind for kind in poverty.TRANSITIONS if kind != poverty.UNCHANGED)
@@ -70,6 +70,12 @@ class Figures:
         """Last year's figures if any household was reviewed then: a rate of no review is no rate."""
         return self.previous if self.previous is not None and self.previous.reviewed else None
 
+    def count(self, category: str | None, households: int) -> None:
+        """Adds `households` on the register, in `category` if they were reviewed."""
+        self.households += households
+        if category in CATEGORY_FIELDS:
+            setattr(self, category, getattr(self, category) + households)
+
     def add(self, other: Figures) -> None:
         for name in ("households", *CATEGORY_FIELDS):
             setattr(self, name, getattr(self, name) + getattr(other, name))
@@ -80,43 +86,40 @@ class Figures:
             self.previous.add(other.previous)
 
 
-def _counts(households, year: int, group_by: tuple[str, ...], *, with_transitions: bool) -> dict:
-    """One grouped query: {group key: Figures} for the households on the register in `year`.
+def figures_by(households, year: int, group_by: tuple[str, ...] = ()) -> dict:
+    """{group key: Figures for `year`, with `.previous` for year − 1}, from one grouped query.
 
-    Each household joins at most one review a year (the one that counts), so the query groups
-    households by (key, category this year[, category last year]) and Python adds up the few rows."""
-    query = households.existing_in(year).with_category_in(year)
-    columns = [*group_by, "year_category"]
-    if with_transitions:
-        query = query.with_category_in(year - 1, "previous_category")
-        columns.append("previous_category")
+    Each household joins at most one review a year (the one that counts), so the query groups the
+    households on the register in either year by (key, on the register each year, category each year)
+    and Python adds up the few rows."""
+    now, before = on_register_in(year), on_register_in(year - 1)
+    rows = (
+        households.filter(now | before)
+        .with_category_in(year)
+        .with_category_in(year - 1, "previous_category")
+        .annotate(
+            now=ExpressionWrapper(now, BooleanField()), before=ExpressionWrapper(before, BooleanField())
+        )
+        .order_by()
+        .values(*group_by, "now", "before", "year_category", "previous_category")
+        .annotate(count=Count("pk"))
+    )
     result: dict = {}
-    for row in query.order_by().values(*columns).annotate(count=Count("pk")):
-        key = tuple(row[name] for name in group_by)
-        figures = result.get(key)
-        if figures is None:
-            transitions = dict.fromkeys(COUNTED_TRANSITIONS, 0) if with_transitions else {}
-            figures = result[key] = Figures(transitions=transitions)
-        count, category = row["count"], row["year_category"]
-        figures.households += count
-        if category in CATEGORY_FIELDS:
-            setattr(figures, category, getattr(figures, category) + count)
-        if with_transitions:
-            before = row["previous_category"]
-            if before in CATEGORY_FIELDS and category in CATEGORY_FIELDS:
-                kind = poverty.transition(before, category)
+    for row in rows:
+        figures = result.setdefault(
+            tuple(row[name] for name in group_by),
+            Figures(transitions=dict.fromkeys(COUNTED_TRANSITIONS, 0), previous=Figures()),
+        )
+        count, category, previous = row["count"], row["year_category"], row["previous_category"]
+        if row["before"]:
+            figures.previous.count(previous, count)
+        if row["now"]:
+            figures.count(category, count)
+            if previous in CATEGORY_FIELDS and category in CATEGORY_FIELDS:
+                kind = poverty.transition(previous, category)
                 if kind in figures.transitions:
                     figures.transitions[kind] += count
-    return result
-
-
-def figures_by(households, year: int, group_by: tuple[str, ...] = ()) -> dict:
-    """{group key: Figures for `year`, with `.previous` for year − 1}: two queries."""
-    current = _counts(households, year, group_by, with_transitions=True)
-    previous = _counts(households, year - 1, group_by, with_transitions=False)
-    for key, figures in current.items():
-        figures.previous = previous.get(key)
-    return current
+    return {key: figures for key, figures in result.items() if figures.households}
 
 
 def total(figures: Iterable[Figures]) -> Figures:

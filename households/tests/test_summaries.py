@@ -146,12 +146,12 @@ PAGE = 4
 # + years with decisions (year choices), commune choices, households per village, commune and village
 # names (the list order), the page's rows (see test_lists).
 LIST_QUERIES = PAGE + 6
-# + the commune, years, this and last year's villages (2; the total is their sum), the village names,
+# + the commune, years, this and last year by village (1; the total is their sum), the village names,
 # the indicator counts.
-COMMUNE_SUMMARY_QUERIES = PAGE + 6
-# + years, this and last year by commune (2; districts, provinces and the total are sums of
+COMMUNE_SUMMARY_QUERIES = PAGE + 5
+# + years, this and last year by commune (1; districts, provinces and the total are sums of
 # communes), communes with their district, province and two levels of successors (3).
-AREA_SUMMARY_QUERIES = PAGE + 6
+AREA_SUMMARY_QUERIES = PAGE + 5
 
 
 @pytest.mark.parametrize("count", [10, 200])
