@@ -311,8 +311,12 @@ class ProvinceGenerator:
                     )
                     for key in deprived:
                         deprivations.add(review_id, key)
-            if number % 10 == 0 or number == len(communes):
-                self.say(f"{number}/{len(communes)} communes: {households.next_id - 1:,} households …")
+            if number % max(1, len(communes) // 20) == 0 or number == len(communes):
+                done = round(20 * number / len(communes))
+                self.say(
+                    f"[{'#' * done}{'.' * (20 - done)}] {number}/{len(communes)} communes: "
+                    f"{households.next_id - 1:,} households …"
+                )
         for table in (households, people, members, reviews, deprivations):
             table.flush()
             self.counts[table.model._meta.model_name] = table.written
