@@ -101,8 +101,7 @@ class Command(BaseCommand):
             "year__max"
         ]
         groups = (
-            HouseholdReview.objects.decided()
-            .in_year(year)
+            HouseholdReview.objects.counting_in(year)
             .values_list("household__main_livelihood", "category")
             .annotate(rows=Count("household__members", filter=Q(household__members__left_on__isnull=True)))
         )
