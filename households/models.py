@@ -62,10 +62,8 @@ class HouseholdQuerySet(models.QuerySet):
     def in_category(self, category: str, year: int | None = None):
         """Households whose latest category (the one that counts in `year`, if given) is `category`;
         "none": households with no decided review (in `year`). Set-based: no subquery per household."""
-        counting = HouseholdReview.objects.filter(counting_year__isnull=False)
-        if year:
-            counting = counting.filter(counting_year=year)
-        else:
+        counting = HouseholdReview.objects.counting(year)
+        if not year:
             later = HouseholdReview.objects.filter(
                 household=models.OuterRef("household"), counting_year__gt=models.OuterRef("counting_year")
             )
@@ -83,9 +81,11 @@ class HouseholdQuerySet(models.QuerySet):
     def with_latest_category(self):
         """Annotates `latest_category` and `latest_category_year`: the household's category in the
         latest decided (approved or reported) review, or None if it was never reviewed."""
-        latest = HouseholdReview.objects.filter(
-            household=models.OuterRef("pk"), counting_year__isnull=False
-        ).order_by("-counting_year")
+        latest = (
+            HouseholdReview.objects.counting()
+            .filter(household=models.OuterRef("pk"))
+            .order_by("-counting_year")
+        )
         return self.annotate(
             latest_category=models.Subquery(latest.values("category")[:1]),
             latest_category_year=models.Subquery(latest.values("counting_year")[:1]),
@@ -595,9 +595,10 @@ class HouseholdReviewQuerySet(models.QuerySet):
         """The review that counts for a year first: the latest decided (an ad-hoc one after the periodic)."""
         return self.order_by(models.F("round__decided_on").desc(nulls_last=True), "-pk")
 
-    def counting_in(self, year: int):
-        """Per household, the one review whose category counts in `year`'s figures (see `counting_year`)."""
-        return self.filter(counting_year=year)
+    def counting(self, year: int | None = None):
+        """Per household, the one review whose category counts in `year`'s figures (see
+        `counting_year`); without a year, those of every year."""
+        return self.filter(counting_year=year) if year else self.filter(counting_year__isnull=False)
 
 
 class HouseholdReview(models.Model):

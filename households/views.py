@@ -125,9 +125,7 @@ def filtered_households(request):
             households = households.existing_in(year)
         households = households.in_category(data["category"], year)
     if data.get("indicator"):
-        reviews = HouseholdReview.objects.filter(counting_year__isnull=False)
-        if year:
-            reviews = reviews.counting_in(year)
+        reviews = HouseholdReview.objects.counting(year)
         households = households.filter(
             pk__in=Deprivation.objects.filter(review__in=reviews, indicator=data["indicator"]).values(
                 "review__household"

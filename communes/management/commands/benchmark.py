@@ -101,7 +101,7 @@ class Command(BaseCommand):
             "year__max"
         ]
         groups = (
-            HouseholdReview.objects.counting_in(year)
+            HouseholdReview.objects.counting(year)
             .values_list("household__main_livelihood", "category")
             .annotate(rows=Count("household__members", filter=Q(household__members__left_on__isnull=True)))
         )
