@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "communes",
     "households",
     "assistance",
+    "scenario",
 ]
 
 MIDDLEWARE = [
