@@ -16,7 +16,7 @@ from assistance.access import get_mission_for, get_plan_for
 from assistance.forms import MissionPhotoForm
 from assistance.models import Activity, Assignment, Finding, Mission, MissionPhoto, Plan
 from communes.access import communes_for
-from communes.models import today
+from communes.models import Organisation, today
 from core import documents
 from core.spreadsheets import xlsx_response, xlsx_sheets_response
 
@@ -97,7 +97,9 @@ def plan_document_context(plan: Plan) -> dict:
             .select_related("topic__parent", "village")
             .order_by("topic__position", "pk")
         )
-    issuer = plan.organisation
+    issuer = Organisation.objects.issuer_for(
+        plan.signer or plan.approved_by, on=plan.approved_on or today(), named=plan.organisation
+    )
     if plan.approved_on:
         place_date = documents.place_and_date(issuer.place_name if issuer else "", plan.approved_on)
     else:
@@ -232,10 +234,7 @@ def mission_report_context(request, mission: Mission) -> dict:
         plan.number_in_report = documents.roman(number)
     total = sum(plan.planned for plan in plans)  # each plan's total comes from the database
     leader = mission.leader
-    issuer = None
-    if leader is not None and getattr(getattr(leader, "profile", None), "organisation_id", None):
-        issuer = leader.profile.organisation
-    issuer = issuer or documents.issuer_for(request.user, mission.end_date)
+    issuer = Organisation.objects.issuer_for(leader or request.user, on=mission.end_date)
     photos = list(mission.photos.order_by("uploaded_at", "pk"))
     return {
         "mission": mission,

@@ -7,18 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from communes.models import Commune, Profile, Role, Village
+from communes.models import Commune, Role, Village, profile_of
 
 EDITORS_OF_COMMUNES = {Role.DEPARTMENT_ADMIN, Role.DEPARTMENT_OFFICER}
-
-
-def profile_of(user) -> Profile | None:
-    if not user.is_authenticated:
-        return None
-    try:
-        return user.profile
-    except Profile.DoesNotExist:
-        return None
 
 
 def sees_all_communes(user) -> bool:

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from communes import views
-from households import exports
+from communes import exports, views
 
 app_name = "communes"
 urlpatterns = [

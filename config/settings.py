@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "communes",
     "households",
     "assistance",
+    "scenario",
 ]
 
 MIDDLEWARE = [
@@ -69,7 +70,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.issuing_body",
+                "communes.context_processors.issuing_body",
             ],
             "builtins": ["core.templatetags.formatting"],
         },

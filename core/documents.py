@@ -86,17 +86,3 @@ def signer_context(user) -> dict:
         "signer_title": title,
         "signer_name": user.get_full_name() or user.get_username(),
     }
-
-
-def issuer_for(user, on: datetime.date):
-    """The body a user issues a document for on `on`: their own while it exists, else the one that runs
-    this installation (a body dissolved by a reorganisation issues nothing any more)."""
-    from communes.access import profile_of
-    from communes.models import Organisation
-
-    profile = profile_of(user)
-    if profile and profile.organisation_id:
-        own = Organisation.objects.select_related("parent").get(pk=profile.organisation_id)
-        if own.dissolved_on is None or own.dissolved_on > on:
-            return own
-    return Organisation.objects.filter(is_home=True).select_related("parent").first()

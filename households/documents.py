@@ -7,7 +7,7 @@ from django.db.models import Case, Prefetch, When
 from django.utils import translation
 
 from communes.access import get_commune_for
-from communes.models import Commune, today
+from communes.models import Commune, Organisation, today
 from core import citizen_id, documents
 from core.spreadsheets import xlsx_sheets_response
 from households import access, summaries
@@ -64,7 +64,7 @@ def roll_up(user, commune, year: int) -> dict:
 def summary_document_context(request, commune) -> dict:
     _form, year, _years = _summary_year(request, Household.objects.filter(commune=commune))
     figures = commune_summary_figures(commune, year)
-    issuer = documents.issuer_for(request.user, today())
+    issuer = Organisation.objects.issuer_for(request.user, on=today())
     return {
         **figures,
         "households": listed_households(

@@ -10,8 +10,6 @@ import itertools
 from django.db.models import Prefetch
 from django.utils import translation
 
-from communes.access import communes_for
-from communes.forms import CommuneFilterForm
 from communes.models import AreaType
 from core import citizen_id
 from core.spreadsheets import xlsx_response
@@ -141,29 +139,3 @@ def round_results_xlsx(request, pk):
 
     name = f"ket-qua-ra-soat-{review_round.commune.code}-{review_round.year}.xlsx"
     return xlsx_response(name, headers, rows(), sheet_title=f"Rà soát {review_round.year}")
-
-
-@_vi
-def communes_xlsx(request):
-    scoped = communes_for(request.user)
-    form = CommuneFilterForm(request.GET or None, communes=scoped)
-    communes = form.filter(scoped).select_related("province", "district").order_by("name", "code")
-    headers = ["Mã xã", "Tên xã", "Loại", "Huyện", "Tỉnh", "Khu vực", "Đặc biệt khó khăn",
-               "Vùng đồng bào dân tộc thiểu số", "Ngày thành lập", "Ngày giải thể, sáp nhập"]  # fmt: skip
-
-    def rows():
-        for commune in communes.iterator(chunk_size=CHUNK):
-            yield [
-                commune.code,
-                commune.name,
-                commune.get_kind_display(),
-                commune.district.name if commune.district_id else "",
-                commune.province.name,
-                _label(AreaType, commune.area_type),
-                "x" if commune.extremely_disadvantaged else "",
-                "x" if commune.ethnic_minority_area else "",
-                _date(commune.established_on),
-                _date(commune.dissolved_on),
-            ]
-
-    return xlsx_response("danh-sach-xa.xlsx", headers, rows(), sheet_title="Xã")

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "locale" / "vi" / "LC_MESSAGES" / "django.po"
-SOURCES = ["config", "core", "communes", "households", "assistance", "templates"]
+SOURCES = ["config", "core", "communes", "households", "assistance", "scenario", "templates"]
 
 
 def test_committed_catalogue_has_no_missing_or_fuzzy_entry():

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from communes.generator import ProvinceGenerator
 from communes.models import Province
+from scenario.generator import generate_province
 
 
 class Command(BaseCommand):
@@ -27,12 +27,12 @@ class Command(BaseCommand):
             )
         if Province.objects.filter(code=province_code).exists():
             raise CommandError(f"Province {province_code} already exists: give another --province-code.")
-        counts = ProvinceGenerator(
+        counts = generate_province(
             communes=communes,
             households=households,
             years=years,
             seed=seed,
             code=province_code,
             progress=lambda line: self.stdout.write(line),
-        ).run()
+        )
         self.stdout.write("Generated: " + ", ".join(f"{count:,} {name}" for name, count in counts.items()))
