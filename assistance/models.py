@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -1011,34 +1011,3 @@ class OutcomeStep(models.Model):
 
     def __str__(self):
         return f"{self.participant} · {self.get_outcome_display()}"
-
-
-def with_latest_poverty_rate(communes):
-    """Annotates each commune with its latest decided periodic review: `rate_year`, `reviewed`
-    (households reviewed), `poor` and `poverty_rate` (percent), all computed by the database."""
-    from households.models import Category, HouseholdReview, ReviewRound
-
-    latest = ReviewRound.objects.filter(
-        commune=OuterRef("pk"), kind=ReviewRound.Kind.PERIODIC, state__in=ReviewRound.DECIDED_STATES
-    ).order_by("-year")
-    reviews = HouseholdReview.objects.filter(round=OuterRef("rate_round"))
-    return (
-        communes.annotate(
-            rate_round=Subquery(latest.values("pk")[:1]),
-            rate_year=Subquery(latest.values("year")[:1]),
-        )
-        .annotate(
-            reviewed=_total(reviews, "pk", group_by="round", function=Count),
-            poor=_total(reviews.filter(category=Category.POOR), "pk", group_by="round", function=Count),
-        )
-        .annotate(
-            poverty_rate=models.Case(
-                models.When(reviewed=0, then=Value(None)),
-                default=models.ExpressionWrapper(
-                    Cast("poor", models.FloatField()) * 100.0 / F("reviewed"),
-                    output_field=models.FloatField(),
-                ),
-                output_field=models.FloatField(),
-            )
-        )
-    )

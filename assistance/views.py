@@ -51,13 +51,13 @@ from assistance.models import (
     OutcomeStep,
     Plan,
     Spending,
-    with_latest_poverty_rate,
 )
 from communes.access import communes_for, profile_of
 from communes.models import today
 from core import history
 from households.forms import AsOfForm
 from households.models import Category, Household
+from households.summaries import with_latest_poverty_rate
 
 PAGE_SIZE = 50
 DASHBOARD_ROWS = 10
