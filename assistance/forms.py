@@ -1,5 +1,4 @@
 import datetime
-import re
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -25,9 +24,8 @@ from assistance.models import (
     quarter_start,
 )
 from assistance.services import plan_locked_error
-from communes.forms import DATE_PLACEHOLDER
 from communes.models import Organisation, Role, Village
-from core.forms import OptimisticLockMixin
+from core.forms import DongField, OptimisticLockMixin, UserChoiceField, UsersChoiceField, date_input
 from households.models import Category, Household, Member
 
 
@@ -42,52 +40,6 @@ def commune_label(commune) -> str:
 
 def scoped_communes(communes):
     return communes.select_related("district", "province").order_by("dissolved_on", "name")
-
-
-def date_input():
-    return forms.DateInput(attrs={"placeholder": DATE_PLACEHOLDER})
-
-
-class DongField(forms.IntegerField):
-    """Whole đồng, typed the way people write it: "221.000.000", "221 000 000 đ" or "221000000"."""
-
-    default_error_messages = {
-        "invalid": _("Write the amount in whole đồng, digits only, e.g. 221.000.000."),
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", 0)
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "221.000.000"})
-        )
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = re.sub(r"[\s.đĐ]|dong|đồng", "", value.strip(), flags=re.IGNORECASE)
-            if "," in value:
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
-
-    def prepare_value(self, value):
-        if isinstance(value, int):
-            return f"{value:,}".replace(",", ".")
-        return value
-
-
-class UserChoiceMixin:
-    def label_from_instance(self, user):
-        title = getattr(getattr(user, "profile", None), "job_title", "")
-        name = user.get_full_name() or user.get_username()
-        return f"{name} ({title})" if title else name
-
-
-class UserChoiceField(UserChoiceMixin, forms.ModelChoiceField):
-    pass
-
-
-class UsersChoiceField(UserChoiceMixin, forms.ModelMultipleChoiceField):
-    pass
 
 
 def staff_users():
