@@ -146,9 +146,9 @@ def activity_detail(request, pk):
         "events": activity.events.all(),
         "communications": activity.communications.all(),
     }
-    if activity.kind == Activity.Kind.LIVELIHOOD_MODEL:
+    if "items" in activity.recorded:
         context.update(_livelihood_context(activity))
-    if activity.kind == Activity.Kind.JOB_CONFERENCE:
+    if "participants" in activity.recorded:
         context["participants"] = activity.participants.select_related(
             "member__person", "member__household"
         ).prefetch_related(Prefetch("steps", queryset=OutcomeStep.objects.order_by("on", "pk")), "offers")
@@ -240,8 +240,8 @@ def spending_create(request, pk):
     )
 
 
-def _activity_child_form(request, activity, form, *, title, kinds=None):
-    if kinds and activity.kind not in kinds:
+def _activity_child_form(request, activity, form, *, title, record):
+    if record not in activity.recorded:
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -263,43 +263,33 @@ def item_create(request, pk):
     activity = get_activity_for(request.user, pk, write=True)
     form = GivenItemForm(request.POST or None)
     form.instance.activity = activity
-    return _activity_child_form(
-        request, activity, form, title=_("What the model gives"), kinds=[Activity.Kind.LIVELIHOOD_MODEL]
-    )
+    return _activity_child_form(request, activity, form, title=_("What the model gives"), record="items")
 
 
 def follow_up_create(request, pk):
     activity = get_activity_for(request.user, pk, write=True)
     form = FollowUpForm(request.POST or None, activity=activity, initial={"visited_on": today()})
-    return _activity_child_form(
-        request, activity, form, title=_("New follow-up visit"), kinds=[Activity.Kind.LIVELIHOOD_MODEL]
-    )
+    return _activity_child_form(request, activity, form, title=_("New follow-up visit"), record="follow_ups")
 
 
 def event_create(request, pk):
     activity = get_activity_for(request.user, pk, write=True)
     form = EventForm(request.POST or None, activity=activity)
-    kinds = [
-        Activity.Kind.TRAINING_CLASS,
-        Activity.Kind.INSPECTION,
-        Activity.Kind.JOB_CONFERENCE,
-        Activity.Kind.OTHER,
-    ]
-    return _activity_child_form(request, activity, form, title=_("Record what was held"), kinds=kinds)
+    return _activity_child_form(request, activity, form, title=_("Record what was held"), record="events")
 
 
 def communication_create(request, pk):
     activity = get_activity_for(request.user, pk, write=True)
     form = CommunicationForm(request.POST or None, activity=activity)
     return _activity_child_form(
-        request, activity, form, title=_("Record communication"), kinds=[Activity.Kind.COMMUNICATION]
+        request, activity, form, title=_("Record communication"), record="communications"
     )
 
 
 def beneficiary_choose(request, pk):
     """Households of the plan's commune, poor and near-poor first, each with its category."""
     activity = get_activity_for(request.user, pk, write=True)
-    if activity.kind != Activity.Kind.LIVELIHOOD_MODEL:
+    if "beneficiaries" not in activity.recorded:
         raise PermissionDenied
     commune = activity.plan.commune
     filters = HouseholdFilterForm(request.GET or None, commune=commune)
@@ -340,7 +330,7 @@ def beneficiary_choose(request, pk):
 
 def participant_create(request, pk):
     activity = get_activity_for(request.user, pk, write=True)
-    if activity.kind != Activity.Kind.JOB_CONFERENCE:
+    if "participants" not in activity.recorded:
         raise PermissionDenied
     form = ParticipantForm(request.POST or None, activity=activity)
     if request.method == "POST" and form.is_valid():

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -66,7 +66,7 @@ def mission_detail(request, pk):
             "photos": mission.photos.all(),
             "plans": plans,
             "budget_by_kind": activities.budget_by_kind(),
-            "totals": activities.aggregate(planned=Sum("planned_amount", filter=~Q(status="cancelled"))),
+            "totals": activities.counted().aggregate(planned=Sum("planned_amount")),
             "can_edit": can_write_missions(request.user),
             "can_plan": can_write_plans(request.user),
         },

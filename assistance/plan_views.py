@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -207,12 +208,12 @@ def plan_as_of(request, pk):
     on = (form.cleaned_data["on"] if form.is_valid() else None) or today()
     moment = history.end_of(on)
     past = Plan.history.as_of(moment).filter(id=plan.pk).first()
-    activities = list(Activity.history.as_of(moment).filter(plan_id=plan.pk).order_by("position", "id"))
+    recorded = Activity.history.as_of(moment).filter(plan_id=plan.pk)
+    activities = list(recorded.order_by("position", "id"))
     spent: dict[int, int] = {}
     for spending in Spending.history.as_of(moment).filter(activity_id__in=[a.pk for a in activities]):
         spent[spending.activity_id] = spent.get(spending.activity_id, 0) + spending.amount
     rows = [{"activity": a, "spent": spent.get(a.pk, 0)} for a in activities]
-    counted = [row for row in rows if row["activity"].status != Activity.Status.CANCELLED]
     first = Plan.history.filter(id=plan.pk).order_by("history_date").first()
     return render(
         request,
@@ -223,7 +224,7 @@ def plan_as_of(request, pk):
             "on": on,
             "form": form,
             "rows": rows,
-            "planned_total": sum(row["activity"].planned_amount for row in counted),
+            "planned_total": recorded.counted().aggregate(total=Sum("planned_amount"))["total"] or 0,
             "spent_total": sum(row["spent"] for row in rows),
             "recorded_since": first.history_date if first else None,
         },

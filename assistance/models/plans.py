@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.manager import HistoricalQuerySet
 from simple_history.models import HistoricalRecords
 
 from assistance.models.missions import Finding, Mission
@@ -44,7 +45,7 @@ class PlanQuerySet(models.QuerySet):
         `planned` leaves out cancelled activities (their money is released); `spent` counts every
         spending record, also those made before an activity was cancelled.
         """
-        counted = Activity.objects.filter(plan=OuterRef("pk")).exclude(status=Activity.Status.CANCELLED)
+        counted = Activity.objects.filter(plan=OuterRef("pk")).counted()
         return self.annotate(
             activity_count=_total(counted, "pk", group_by="plan", function=Count),
             done_count=_total(
@@ -260,6 +261,12 @@ class ActivityQuerySet(models.QuerySet):
         return rows
 
 
+class HistoricalActivityQuerySet(HistoricalQuerySet):
+    """An activity's recorded past counts as the activity does (`Activity.history.as_of(…).counted()`)."""
+
+    counted = ActivityQuerySet.counted
+
+
 class Activity(models.Model):
     class Kind(models.TextChoices):
         TRAINING_CLASS = "training_class", _("Training class")
@@ -278,6 +285,18 @@ class Activity(models.Model):
     class Precision(models.TextChoices):
         DAY = "day", _("On a day")
         QUARTER = "quarter", _("In a quarter")
+
+    # What is recorded of each kind of activity once carried out: the events held, the items a
+    # livelihood model gives with its beneficiary households and follow-up visits, the
+    # participants of a job-counselling conference and their outcomes, the communication done.
+    RECORDS = {
+        Kind.TRAINING_CLASS: {"events"},
+        Kind.INSPECTION: {"events"},
+        Kind.LIVELIHOOD_MODEL: {"items", "beneficiaries", "follow_ups"},
+        Kind.JOB_CONFERENCE: {"events", "participants"},
+        Kind.COMMUNICATION: {"communications"},
+        Kind.OTHER: {"events"},
+    }
 
     # The fields an approved plan changes only through an amendment.
     PLANNED_FIELDS = [
@@ -339,7 +358,7 @@ class Activity(models.Model):
 
     objects = ActivityQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(historical_queryset=HistoricalActivityQuerySet)
 
     class Meta:
         verbose_name = _("plan activity")
@@ -361,6 +380,15 @@ class Activity(models.Model):
     @property
     def planned_quarter(self) -> int | None:
         return (self.planned_on.month - 1) // 3 + 1 if self.planned_on else None
+
+    @property
+    def recorded(self) -> set[str]:
+        """What is recorded of this activity (see RECORDS), e.g. `"events" in activity.recorded`."""
+        return self.RECORDS[self.kind]
+
+    @classmethod
+    def kinds_recording(cls, record: str) -> list[str]:
+        return [kind for kind in cls.Kind.values if record in cls.RECORDS[kind]]
 
     @property
     def is_open(self) -> bool:

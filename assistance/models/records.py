@@ -123,7 +123,7 @@ class Beneficiary(models.Model):
                     {"household": _("This household does not live in the plan's commune.")},
                     code="outside_commune",
                 )
-            if self.activity.kind != Activity.Kind.LIVELIHOOD_MODEL:
+            if "beneficiaries" not in self.activity.recorded:
                 raise ValidationError(_("Beneficiary households belong to livelihood models."))
 
 
