@@ -59,14 +59,6 @@ def catalogue_projects():
     return Project.objects.in_catalogue_order()
 
 
-class YearsMixin:
-    def clean(self):
-        data = super().clean()
-        if data.get("from_year") and data.get("to_year") and data["to_year"] < data["from_year"]:
-            self.add_error("to_year", _("The last year cannot be before the first year."))
-        return data
-
-
 YEAR_WIDGET = forms.NumberInput(attrs={"min": 2000, "max": 2100})
 
 
@@ -82,7 +74,7 @@ class KeepsCommunesOutOfScope:
         return chosen
 
 
-class AssignmentForm(OptimisticLockMixin, KeepsCommunesOutOfScope, YearsMixin, forms.ModelForm):
+class AssignmentForm(OptimisticLockMixin, KeepsCommunesOutOfScope, forms.ModelForm):
     leader = UserChoiceField(label=_("Leader"), queryset=None, required=False)
     members = UsersChoiceField(
         label=_("Members"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
@@ -152,12 +144,6 @@ class MissionForm(OptimisticLockMixin, KeepsCommunesOutOfScope, forms.ModelForm)
         self.fields["communes"].label_from_instance = commune_label
         self.fields["leader"].queryset = self.fields["members"].queryset = staff_users()
 
-    def clean(self):
-        data = super().clean()
-        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
-            self.add_error("end_date", _("The mission cannot end before it starts."))
-        return data
-
 
 class FindingForm(OptimisticLockMixin, forms.ModelForm):
     topic = forms.ModelChoiceField(label=_("Topic (programme project)"), queryset=None)
@@ -179,13 +165,6 @@ class FindingForm(OptimisticLockMixin, forms.ModelForm):
         self.fields["topic"].queryset = catalogue_projects()
         self.instance.mission = mission
 
-    def clean(self):
-        data = super().clean()
-        village, commune = data.get("village"), data.get("commune")
-        if village and commune and village.commune_id != commune.pk:
-            self.add_error("village", _("This village is not in the chosen commune."))
-        return data
-
 
 class LabourNeedForm(forms.ModelForm):
     monthly_wage = DongField(label=_("Monthly wage (đồng)"), required=False)
@@ -202,7 +181,7 @@ class LabourNeedForm(forms.ModelForm):
         self.instance.mission = mission
 
 
-class PlanForm(OptimisticLockMixin, YearsMixin, forms.ModelForm):
+class PlanForm(OptimisticLockMixin, forms.ModelForm):
     signer = UserChoiceField(
         label=_("Signed by"),
         queryset=None,
@@ -242,11 +221,7 @@ class PlanForm(OptimisticLockMixin, YearsMixin, forms.ModelForm):
         # An approved plan says so first, before any "changed since you opened it" (the lock).
         if self.instance.pk and not self.instance.is_draft:
             raise plan_locked_error()
-        data = super().clean()
-        mission, commune = data.get("mission"), data.get("commune")
-        if mission and commune and not mission.communes.filter(pk=commune.pk).exists():
-            self.add_error("mission", _("This survey did not visit the plan's commune."))
-        return data
+        return super().clean()
 
 
 QUARTERS = [
@@ -352,12 +327,6 @@ class StatusForm(forms.Form):
     cancel_reason = forms.CharField(
         label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("status") == Activity.Status.CANCELLED and not data.get("cancel_reason", "").strip():
-            self.add_error("cancel_reason", _("Say why the activity is cancelled."))
-        return data
 
 
 class ApproveForm(forms.Form):
@@ -491,14 +460,6 @@ class ParticipantForm(forms.Form):
             .order_by("person__full_name")
         )
         self.fields["offers"].queryset = LabourNeed.objects.filter(commune=commune)
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("member") and not data.get("full_name", "").strip():
-            self.add_error(
-                "full_name", _("Choose a household member from the registry or write the participant's name.")
-            )
-        return data
 
 
 class OutcomeForm(forms.Form):

@@ -245,9 +245,10 @@ def set_activity_status(*, activity: Activity, status: str, reason: str = "", by
         return activity
     if status == Activity.Status.CANCELLED:
         _require(can_approve_plans(by))
-        if not reason.strip():
-            raise ValidationError({"cancel_reason": _("Say why the activity is cancelled.")})
         activity.cancel_reason = reason.strip()
+    activity.status = status
+    activity.full_clean()  # a cancelled line says why (Activity.clean)
+    if status == Activity.Status.CANCELLED:
         _record_amendment(
             plan,
             changes=[
@@ -256,8 +257,6 @@ def set_activity_status(*, activity: Activity, status: str, reason: str = "", by
             reason=reason,
             by=by,
         )
-    activity.status = status
-    activity.full_clean()
     activity.save(update_fields=["status", "cancel_reason"])
     return activity
 

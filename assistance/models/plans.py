@@ -167,14 +167,17 @@ class Plan(models.Model):
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.from_year and self.to_year and self.to_year < self.from_year:
-            raise ValidationError({"to_year": _("The last year cannot be before the first year.")})
+            errors["to_year"] = _("The last year cannot be before the first year.")
         if (
             self.mission_id
             and self.commune_id
             and not self.mission.communes.filter(pk=self.commune_id).exists()
         ):
-            raise ValidationError({"mission": _("This survey did not visit the plan's commune.")})
+            errors["mission"] = _("This survey did not visit the plan's commune.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class PlanAmendment(models.Model):
