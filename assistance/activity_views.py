@@ -74,6 +74,7 @@ def activity_create(request, pk):
         intro=_("This plan is approved: the new line is recorded as an amendment.")
         if form.amending
         else None,
+        section="plans",
         extra={"add_another": not form.amending},
     )
 
@@ -116,6 +117,7 @@ def activity_edit(request, pk):
         intro=_("This plan is approved: your change is recorded as an amendment with its reason.")
         if form.amending
         else None,
+        section="plans",
     )
 
 
@@ -229,6 +231,8 @@ def spending_create(request, pk):
         else:
             messages.success(request, _("The spending was recorded."))
             return redirect(activity)
+    if not (over_plan or form["confirm_over_plan"].value()):
+        del form.fields["confirm_over_plan"]  # asked for once the spending goes over the plan
     money = Activity.objects.with_money().get(pk=activity.pk)
     return form_page(
         request,
@@ -236,7 +240,7 @@ def spending_create(request, pk):
         title=_("Record spending: %(title)s") % {"title": activity.title},
         crumbs=_activity_crumbs(activity),
         back=activity.get_absolute_url(),
-        extra={"money": money, "over_plan": over_plan},
+        extra={"money": money, "before_form": "assistance/_money_so_far.html"},
     )
 
 
@@ -390,7 +394,7 @@ def outcome_create(request, pk):
             "Outcomes only move forward: counselled, referred to training, placed in a job, registered "
             "for work abroad, departed, returned."
         ),
-        extra={"steps": participant.steps.all()},
+        extra={"steps": participant.steps.all(), "before_form": "assistance/_outcomes_so_far.html"},
     )
 
 

@@ -88,6 +88,7 @@ def _mission_form(request, mission):
         title=_("Edit survey mission") if mission else _("New survey mission"),
         crumbs=crumbs,
         back=mission.get_absolute_url() if mission else reverse("assistance:mission_list"),
+        section="missions",
     )
 
 

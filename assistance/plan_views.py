@@ -125,6 +125,7 @@ def _plan_form(request, plan):
         intro=None
         if plan
         else _("A new plan is a draft: add its activities, then the department approves it."),
+        section="plans",
     )
 
 

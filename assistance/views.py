@@ -108,6 +108,7 @@ def _assignment_form(request, assignment):
         title=_("Edit assignment") if assignment else _("New assignment"),
         crumbs=[(_("Assignments"), reverse("assistance:assignment_list"))],
         back=reverse("assistance:assignment_list"),
+        section="assignments",
     )
 
 

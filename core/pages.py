@@ -7,8 +7,23 @@ from django.utils.translation import gettext as _
 PAGE_SIZE = 50
 
 
-def form_page(request, form, *, title, crumbs, back, submit=None, intro=None, extra=None):
-    """One template for every simple create/edit page: heading, breadcrumbs, the form, Cancel."""
+def form_page(
+    request,
+    form,
+    *,
+    title,
+    crumbs,
+    back,
+    submit=None,
+    intro=None,
+    lead=None,
+    section=None,
+    extra=None,
+):
+    """The one create/edit page of the project (templates/form.html): heading, breadcrumbs, the form,
+    Cancel. `crumbs` are (label, url) pairs after Home; `back` is where Cancel goes; `lead` a line
+    under the heading, `intro` a notice; `section` the main navigation's current link (templates/
+    _nav.html). `extra` adds to the context, e.g. `before_form`, a template shown above the form."""
     context = {
         "form": form,
         "title": title,
@@ -16,8 +31,10 @@ def form_page(request, form, *, title, crumbs, back, submit=None, intro=None, ex
         "back": back,
         "submit": submit or _("Save"),
         "intro": intro,
+        "lead": lead,
+        "section": section,
     }
-    return render(request, "assistance/form.html", {**context, **(extra or {})})
+    return render(request, "form.html", {**context, **(extra or {})})
 
 
 def add_errors(form, error: ValidationError):
