@@ -51,7 +51,7 @@ def plan_activities_xlsx(request, pk):
 
 def participants_xlsx(request, pk):
     activity = get_activity_for(request.user, pk)
-    if activity.kind != Activity.Kind.JOB_CONFERENCE:
+    if "participants" not in activity.recorded:
         raise PermissionDenied
     show_ids = can_see_citizen_ids(request.user)
     participants = activity.participants.select_related("member__person", "member__household__village")

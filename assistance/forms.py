@@ -1,5 +1,4 @@
 import datetime
-import re
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -25,9 +24,8 @@ from assistance.models import (
     quarter_start,
 )
 from assistance.services import plan_locked_error
-from communes.forms import DATE_PLACEHOLDER
 from communes.models import Organisation, Role, Village
-from core.forms import OptimisticLockMixin
+from core.forms import DongField, OptimisticLockMixin, UserChoiceField, UsersChoiceField, date_input
 from households.models import Category, Household, Member
 
 
@@ -42,52 +40,6 @@ def commune_label(commune) -> str:
 
 def scoped_communes(communes):
     return communes.select_related("district", "province").order_by("dissolved_on", "name")
-
-
-def date_input():
-    return forms.DateInput(attrs={"placeholder": DATE_PLACEHOLDER})
-
-
-class DongField(forms.IntegerField):
-    """Whole đồng, typed the way people write it: "221.000.000", "221 000 000 đ" or "221000000"."""
-
-    default_error_messages = {
-        "invalid": _("Write the amount in whole đồng, digits only, e.g. 221.000.000."),
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", 0)
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "221.000.000"})
-        )
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = re.sub(r"[\s.đĐ]|dong|đồng", "", value.strip(), flags=re.IGNORECASE)
-            if "," in value:
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
-
-    def prepare_value(self, value):
-        if isinstance(value, int):
-            return f"{value:,}".replace(",", ".")
-        return value
-
-
-class UserChoiceMixin:
-    def label_from_instance(self, user):
-        title = getattr(getattr(user, "profile", None), "job_title", "")
-        name = user.get_full_name() or user.get_username()
-        return f"{name} ({title})" if title else name
-
-
-class UserChoiceField(UserChoiceMixin, forms.ModelChoiceField):
-    pass
-
-
-class UsersChoiceField(UserChoiceMixin, forms.ModelMultipleChoiceField):
-    pass
 
 
 def staff_users():
@@ -107,14 +59,6 @@ def catalogue_projects():
     return Project.objects.in_catalogue_order()
 
 
-class YearsMixin:
-    def clean(self):
-        data = super().clean()
-        if data.get("from_year") and data.get("to_year") and data["to_year"] < data["from_year"]:
-            self.add_error("to_year", _("The last year cannot be before the first year."))
-        return data
-
-
 YEAR_WIDGET = forms.NumberInput(attrs={"min": 2000, "max": 2100})
 
 
@@ -130,7 +74,7 @@ class KeepsCommunesOutOfScope:
         return chosen
 
 
-class AssignmentForm(OptimisticLockMixin, KeepsCommunesOutOfScope, YearsMixin, forms.ModelForm):
+class AssignmentForm(OptimisticLockMixin, KeepsCommunesOutOfScope, forms.ModelForm):
     leader = UserChoiceField(label=_("Leader"), queryset=None, required=False)
     members = UsersChoiceField(
         label=_("Members"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
@@ -200,12 +144,6 @@ class MissionForm(OptimisticLockMixin, KeepsCommunesOutOfScope, forms.ModelForm)
         self.fields["communes"].label_from_instance = commune_label
         self.fields["leader"].queryset = self.fields["members"].queryset = staff_users()
 
-    def clean(self):
-        data = super().clean()
-        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
-            self.add_error("end_date", _("The mission cannot end before it starts."))
-        return data
-
 
 class FindingForm(OptimisticLockMixin, forms.ModelForm):
     topic = forms.ModelChoiceField(label=_("Topic (programme project)"), queryset=None)
@@ -227,13 +165,6 @@ class FindingForm(OptimisticLockMixin, forms.ModelForm):
         self.fields["topic"].queryset = catalogue_projects()
         self.instance.mission = mission
 
-    def clean(self):
-        data = super().clean()
-        village, commune = data.get("village"), data.get("commune")
-        if village and commune and village.commune_id != commune.pk:
-            self.add_error("village", _("This village is not in the chosen commune."))
-        return data
-
 
 class LabourNeedForm(forms.ModelForm):
     monthly_wage = DongField(label=_("Monthly wage (đồng)"), required=False)
@@ -250,7 +181,7 @@ class LabourNeedForm(forms.ModelForm):
         self.instance.mission = mission
 
 
-class PlanForm(OptimisticLockMixin, YearsMixin, forms.ModelForm):
+class PlanForm(OptimisticLockMixin, forms.ModelForm):
     signer = UserChoiceField(
         label=_("Signed by"),
         queryset=None,
@@ -290,11 +221,7 @@ class PlanForm(OptimisticLockMixin, YearsMixin, forms.ModelForm):
         # An approved plan says so first, before any "changed since you opened it" (the lock).
         if self.instance.pk and not self.instance.is_draft:
             raise plan_locked_error()
-        data = super().clean()
-        mission, commune = data.get("mission"), data.get("commune")
-        if mission and commune and not mission.communes.filter(pk=commune.pk).exists():
-            self.add_error("mission", _("This survey did not visit the plan's commune."))
-        return data
+        return super().clean()
 
 
 QUARTERS = [
@@ -400,12 +327,6 @@ class StatusForm(forms.Form):
     cancel_reason = forms.CharField(
         label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("status") == Activity.Status.CANCELLED and not data.get("cancel_reason", "").strip():
-            self.add_error("cancel_reason", _("Say why the activity is cancelled."))
-        return data
 
 
 class ApproveForm(forms.Form):
@@ -539,14 +460,6 @@ class ParticipantForm(forms.Form):
             .order_by("person__full_name")
         )
         self.fields["offers"].queryset = LabourNeed.objects.filter(commune=commune)
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("member") and not data.get("full_name", "").strip():
-            self.add_error(
-                "full_name", _("Choose a household member from the registry or write the participant's name.")
-            )
-        return data
 
 
 class OutcomeForm(forms.Form):

@@ -245,9 +245,10 @@ def set_activity_status(*, activity: Activity, status: str, reason: str = "", by
         return activity
     if status == Activity.Status.CANCELLED:
         _require(can_approve_plans(by))
-        if not reason.strip():
-            raise ValidationError({"cancel_reason": _("Say why the activity is cancelled.")})
         activity.cancel_reason = reason.strip()
+    activity.status = status
+    activity.full_clean()  # a cancelled line says why (Activity.clean)
+    if status == Activity.Status.CANCELLED:
         _record_amendment(
             plan,
             changes=[
@@ -256,8 +257,6 @@ def set_activity_status(*, activity: Activity, status: str, reason: str = "", by
             reason=reason,
             by=by,
         )
-    activity.status = status
-    activity.full_clean()
     activity.save(update_fields=["status", "cancel_reason"])
     return activity
 
@@ -318,11 +317,11 @@ def record_spending(
 # Livelihood models
 
 
-def _require_kind(activity: Activity, kind: str):
-    if activity.kind != kind:
-        raise ValidationError(
-            _("This is done for a “%(kind)s” activity only.") % {"kind": Activity.Kind(kind).label}
-        )
+def _require_record(activity: Activity, record: str):
+    """Refuses a record the activity's kind does not take (Activity.RECORDS)."""
+    if record not in activity.recorded:
+        kinds = ", ".join(str(Activity.Kind(kind).label) for kind in Activity.kinds_recording(record))
+        raise ValidationError(_("This is done for a “%(kind)s” activity only.") % {"kind": kinds})
 
 
 def household_outside_error(household: Household, activity: Activity) -> ValidationError:
@@ -340,7 +339,7 @@ def enrol_households(
     """Makes households beneficiaries of a livelihood model. Every one must live in the plan's
     commune; its latest decided category is kept with the enrolment."""
     _require(can_write_plans(by))
-    _require_kind(activity, Activity.Kind.LIVELIHOOD_MODEL)
+    _require_record(activity, "beneficiaries")
     if activity.status == Activity.Status.CANCELLED:
         raise ValidationError(_("This activity was cancelled."))
     ids = [household.pk for household in households]
@@ -443,7 +442,7 @@ def add_participant(
     *, activity: Activity, member=None, full_name: str = "", birth_year: int | None = None, offers=(), by
 ) -> Participant:
     _require(can_write_plans(by))
-    _require_kind(activity, Activity.Kind.JOB_CONFERENCE)
+    _require_record(activity, "participants")
     participant = Participant(
         activity=activity, member=member, full_name=full_name.strip(), birth_year=birth_year
     )

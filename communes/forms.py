@@ -2,9 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, District, Province
-from core.forms import OptimisticLockMixin
-
-DATE_PLACEHOLDER = _("dd/mm/yyyy")
+from core.forms import OptimisticLockMixin, date_input
 
 
 class CommuneForm(OptimisticLockMixin, forms.ModelForm):
@@ -23,8 +21,8 @@ class CommuneForm(OptimisticLockMixin, forms.ModelForm):
             "dissolved_on",
         ]
         widgets = {
-            "established_on": forms.DateInput(attrs={"placeholder": DATE_PLACEHOLDER}),
-            "dissolved_on": forms.DateInput(attrs={"placeholder": DATE_PLACEHOLDER}),
+            "established_on": date_input(),
+            "dissolved_on": date_input(),
         }
         error_messages = {
             "code": {"unique": _("A commune with this code already exists.")},

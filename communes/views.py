@@ -2,11 +2,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from communes.access import can_edit_communes, communes_for, get_commune_for
 from communes.forms import CommuneFilterForm, CommuneForm
 from communes.models import today
+from core.pages import form_page
 
 PAGE_SIZE = 50
 
@@ -63,7 +65,14 @@ def commune_create(request):
         commune = form.save()
         messages.success(request, _("Commune %(name)s was created.") % {"name": commune.name})
         return redirect(commune)
-    return render(request, "communes/form.html", {"form": form, "commune": None})
+    return form_page(
+        request,
+        form,
+        title=_("New commune"),
+        crumbs=[(_("Communes"), reverse("communes:list"))],
+        back=reverse("communes:list"),
+        section="communes",
+    )
 
 
 def commune_edit(request, pk):
@@ -73,4 +82,11 @@ def commune_edit(request, pk):
         form.save()
         messages.success(request, _("Commune %(name)s was saved.") % {"name": commune.name})
         return redirect(commune)
-    return render(request, "communes/form.html", {"form": form, "commune": commune})
+    return form_page(
+        request,
+        form,
+        title=_("Edit commune"),
+        crumbs=[(_("Communes"), reverse("communes:list")), (commune.name, commune.get_absolute_url())],
+        back=commune.get_absolute_url(),
+        section="communes",
+    )

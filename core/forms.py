@@ -1,4 +1,7 @@
-"""Optimistic locking for edit forms: a save over someone else's newer save is refused, nothing lost."""
+"""Fields every app's forms use (dates, đồng, users) and optimistic locking for edit forms: a save
+over someone else's newer save is refused, nothing lost."""
+
+import re
 
 from django import forms
 from django.core import signing
@@ -8,6 +11,55 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 SALT = "core.forms.optimistic-lock"
+DATE_PLACEHOLDER = gettext_lazy("dd/mm/yyyy")
+
+
+def date_input():
+    return forms.DateInput(attrs={"placeholder": DATE_PLACEHOLDER})
+
+
+class DongField(forms.IntegerField):
+    """Whole đồng, typed the way people write it: "221.000.000", "221 000 000 đ" or "221000000"."""
+
+    default_error_messages = {
+        "invalid": gettext_lazy("Write the amount in whole đồng, digits only, e.g. 221.000.000."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "221.000.000"})
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"[\s.đĐ]|dong|đồng", "", value.strip(), flags=re.IGNORECASE)
+            if "," in value:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return f"{value:,}".replace(",", ".")
+        return value
+
+
+class UserChoiceMixin:
+    """A user as colleagues know them: the full name and the job title."""
+
+    def label_from_instance(self, user):
+        title = getattr(getattr(user, "profile", None), "job_title", "")
+        name = user.get_full_name() or user.get_username()
+        return f"{name} ({title})" if title else name
+
+
+class UserChoiceField(UserChoiceMixin, forms.ModelChoiceField):
+    pass
+
+
+class UsersChoiceField(UserChoiceMixin, forms.ModelMultipleChoiceField):
+    pass
 
 
 def _snapshot(instance, field_names) -> dict[str, str]:

@@ -3,16 +3,11 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from communes.forms import DATE_PLACEHOLDER
 from communes.models import Commune, Village, today
 from core import citizen_id
-from core.forms import OptimisticLockMixin
+from core.forms import OptimisticLockMixin, date_input
 from households import poverty
 from households.models import Category, Complaint, Household, Livelihood, Person, Relation, ReviewRound
-
-
-def date_input():
-    return forms.DateInput(attrs={"placeholder": DATE_PLACEHOLDER})
 
 
 class VillageChoiceField(forms.ModelChoiceField):

@@ -159,3 +159,43 @@ def years_with_decisions(households) -> list[int]:
         .values_list("year", flat=True)
         .distinct()
     )
+
+
+def with_latest_poverty_rate(communes):
+    """Annotates each commune with its latest decided periodic review: `rate_year`, `reviewed`
+    (households reviewed), `poor` and `poverty_rate` (percent), all computed by the database."""
+    from django.db import models
+    from django.db.models import F, Subquery, Value
+    from django.db.models.functions import Cast, Coalesce
+
+    from households.models import Category
+
+    def count_of(reviews):
+        counted = reviews.order_by().values("round").annotate(total=Count("pk")).values("total")[:1]
+        return Coalesce(
+            Subquery(counted, output_field=models.BigIntegerField()),
+            Value(0),
+            output_field=models.BigIntegerField(),
+        )
+
+    latest = ReviewRound.objects.filter(
+        commune=OuterRef("pk"), kind=ReviewRound.Kind.PERIODIC, state__in=ReviewRound.DECIDED_STATES
+    ).order_by("-year")
+    reviews = HouseholdReview.objects.filter(round=OuterRef("rate_round"))
+    return (
+        communes.annotate(
+            rate_round=Subquery(latest.values("pk")[:1]),
+            rate_year=Subquery(latest.values("year")[:1]),
+        )
+        .annotate(reviewed=count_of(reviews), poor=count_of(reviews.filter(category=Category.POOR)))
+        .annotate(
+            poverty_rate=models.Case(
+                models.When(reviewed=0, then=Value(None)),
+                default=models.ExpressionWrapper(
+                    Cast("poor", models.FloatField()) * 100.0 / F("reviewed"),
+                    output_field=models.FloatField(),
+                ),
+                output_field=models.FloatField(),
+            )
+        )
+    )
