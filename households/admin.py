@@ -10,10 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.scoped_admin import ScopedAdminMixin, ScopedModelAdmin
 from households.access import (
-    HIDDEN,
     can_see_citizen_ids,
     can_write,
-    citizen_id_display,
+    citizen_id_as_shown,
     households_for,
     imports_for,
     members_for,
@@ -93,19 +92,20 @@ class HouseholdAdmin(ScopedModelAdmin):
 class PersonAdmin(ScopedModelAdmin):
     scope = persons_for
     may_write = can_write
-    list_display = ["full_name", "sex", "birth_year", "masked_citizen_id", "employment"]
+    list_display = ["full_name", "sex", "birth_year", "employment"]
     list_filter = ["sex", "employment", "school"]
     search_fields = ["full_name", "full_name_folded"]
 
-    @admin.display(description=_("citizen ID number"))
-    def masked_citizen_id(self, person):
-        return person.masked_citizen_id  # never the full number in a list
-
     def get_list_display(self, request):
         shown = super().get_list_display(request)
-        if citizen_id_display(request.user) == HIDDEN:
-            return [name for name in shown if name != "masked_citizen_id"]
-        return shown
+        if citizen_id_as_shown(request.user) is None:
+            return shown
+
+        @admin.display(description=_("citizen ID number"))
+        def citizen_id_number(person):
+            return citizen_id_as_shown(request.user, person.citizen_id, masked_at_most=True)
+
+        return [*shown[:3], citizen_id_number, *shown[3:]]
 
     def get_exclude(self, request, obj=None):
         if can_see_citizen_ids(request.user):

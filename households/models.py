@@ -231,10 +231,6 @@ class Person(models.Model):
     def __str__(self):
         return self.full_name
 
-    @property
-    def masked_citizen_id(self) -> str:
-        return citizen_id.mask(self.citizen_id)
-
     def age_in(self, year: int) -> int:
         return year - self.birth_year
 
