@@ -7,7 +7,7 @@ from communes.forms import DATE_PLACEHOLDER
 from communes.models import Commune, Village, today
 from core import citizen_id
 from core.forms import OptimisticLockMixin
-from households import poverty
+from households import poverty, procedure
 from households.access import can_see_citizen_ids, citizen_id_as_shown
 from households.models import Category, Complaint, Household, Livelihood, Person, Relation, ReviewRound
 
@@ -183,7 +183,6 @@ class MoveRoundForm(forms.Form):
         label=_("Public posting ends on"),
         required=False,
         widget=date_input(),
-        help_text=_("For the public posting: empty means 3 working days (to confirm)."),
     )
     note = forms.CharField(
         label=_("Note"),
@@ -191,6 +190,12 @@ class MoveRoundForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Minutes, participants and share agreeing, decision number…"),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["posting_ends_on"].help_text = _(
+            "For the public posting: empty means %(days)s working days (to confirm)."
+        ) % {"days": procedure.POSTING_WORKING_DAYS}
 
 
 class SurveyForm(forms.Form):
