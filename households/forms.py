@@ -90,7 +90,8 @@ class PersonForm(forms.ModelForm):
         ]
 
     def __init__(self, *args, shown_to=None, **kwargs):
-        """`shown_to`: the user editing, if they may not read every number (the add form takes one)."""
+        """`shown_to`: the user editing a recorded person; a role that may not read ID numbers gets the
+        field empty and the recorded number as `citizen_id_as_shown` shows it to them."""
         super().__init__(*args, **kwargs)
         self.shown_to = shown_to
         if shown_to is not None and not can_see_citizen_ids(shown_to):
