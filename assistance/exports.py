@@ -5,9 +5,8 @@ from django.utils import translation
 
 from assistance.access import get_activity_for, get_plan_for
 from assistance.models import Activity
-from core import citizen_id
 from core.spreadsheets import xlsx_response
-from households.access import can_see_citizen_ids
+from households.access import citizen_id_as_shown
 
 CHUNK = 1000
 
@@ -53,7 +52,6 @@ def participants_xlsx(request, pk):
     activity = get_activity_for(request.user, pk)
     if "participants" not in activity.recorded:
         raise PermissionDenied
-    show_ids = can_see_citizen_ids(request.user)
     participants = activity.participants.select_related("member__person", "member__household__village")
     headers = [
         "STT",
@@ -71,16 +69,14 @@ def participants_xlsx(request, pk):
             for number, participant in enumerate(participants.iterator(chunk_size=CHUNK), start=1):
                 member = participant.member
                 person = member.person if member else None
-                identifier = ""
-                if person and person.citizen_id:
-                    identifier = person.citizen_id if show_ids else citizen_id.mask(person.citizen_id)
+                identifier = citizen_id_as_shown(request.user, person.citizen_id) if person else ""
                 yield [
                     number,
                     participant.name,
                     person.birth_year if person else participant.birth_year,
                     member.household.code if member else "",
                     member.household.village.name if member else "",
-                    identifier,
+                    identifier or "",
                     participant.get_outcome_display(),
                     _date(participant.outcome_on),
                 ]

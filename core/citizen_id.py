@@ -35,7 +35,8 @@ def validate(value: str, *, birth_year: int | None = None, female: bool | None =
 
 
 def mask(value: str) -> str:
-    """ "001203004789" → "0xx…789": never the full number in lists or exports."""
+    """ "001203004789" → "0xx…789". Who is shown the number, masked or not at all is decided in one
+    place of the app that shows it (households.access.citizen_id_as_shown)."""
     if not value:
         return ""
     return f"{value[0]}xx…{value[-3:]}"

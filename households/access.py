@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from communes.access import commune_ids_for, communes_for, profile_of
 from communes.models import Role
+from core import citizen_id
 from households.models import (
     FarmAverageRecord,
     Household,
@@ -24,7 +25,6 @@ WRITERS = {Role.DEPARTMENT_ADMIN, Role.DEPARTMENT_OFFICER, Role.DISTRICT_OFFICER
 # Need the full citizen ID numbers to check who is who: the commune staff who enter them, and the
 # administrator. The other writers see them masked; viewers (read-only) see no ID number at all.
 CITIZEN_ID_READERS = {Role.DEPARTMENT_ADMIN, Role.COMMUNE_OFFICER}
-FULL, MASKED, HIDDEN = "full", "masked", "hidden"
 
 
 def _role(user) -> str | None:
@@ -37,21 +37,24 @@ def can_write(user) -> bool:
 
 
 def can_see_citizen_ids(user) -> bool:
+    """Whether edit forms give this user the recorded number to read and retype (else: leave empty to
+    keep it). Every display of a number asks `citizen_id_as_shown`."""
     return user.is_superuser or _role(user) in CITIZEN_ID_READERS
 
 
-def citizen_id_display(user) -> str:
-    """How this user sees citizen ID numbers: FULL, MASKED ("0xx…789") or HIDDEN (not at all)."""
-    if can_see_citizen_ids(user):
-        return FULL
-    return MASKED if can_write(user) else HIDDEN
+def citizen_id_as_shown(user, value: str = "", *, masked_at_most: bool = False) -> str | None:
+    """What `user` is shown of the citizen ID number `value`, wherever it is shown (pages, history,
+    exports, documents, admin): the number to CITIZEN_ID_READERS, "0xx…789" to the other writers,
+    None to read-only roles, who are shown no ID numbers at all (`citizen_id_as_shown(user) is None`:
+    no column either). "" when no number is recorded.
 
-
-def citizen_id_as_shown(user, person) -> str:
-    display = citizen_id_display(user)
-    if display == FULL:
-        return person.citizen_id
-    return person.masked_citizen_id if display == MASKED else ""
+    `masked_at_most`: lists read beyond the record (the printed list of poor households and its sheet,
+    the admin's list of people) mask the number for every role."""
+    if not can_write(user):
+        return None
+    if can_see_citizen_ids(user) and not masked_at_most:
+        return value
+    return citizen_id.mask(value)
 
 
 def households_for(user):

@@ -5,15 +5,16 @@ the review pages (households/services.py), where the rule, the legal steps and r
 rounds are enforced.
 """
 
+from dataclasses import dataclass
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.scoped_admin import ScopedAdminMixin, ScopedModelAdmin
 from households.access import (
-    HIDDEN,
     can_see_citizen_ids,
     can_write,
-    citizen_id_display,
+    citizen_id_as_shown,
     households_for,
     imports_for,
     members_for,
@@ -93,19 +94,20 @@ class HouseholdAdmin(ScopedModelAdmin):
 class PersonAdmin(ScopedModelAdmin):
     scope = persons_for
     may_write = can_write
-    list_display = ["full_name", "sex", "birth_year", "masked_citizen_id", "employment"]
+    list_display = ["full_name", "sex", "birth_year", "employment"]
     list_filter = ["sex", "employment", "school"]
     search_fields = ["full_name", "full_name_folded"]
 
-    @admin.display(description=_("citizen ID number"))
-    def masked_citizen_id(self, person):
-        return person.masked_citizen_id  # never the full number in a list
-
     def get_list_display(self, request):
         shown = super().get_list_display(request)
-        if citizen_id_display(request.user) == HIDDEN:
-            return [name for name in shown if name != "masked_citizen_id"]
-        return shown
+        if citizen_id_as_shown(request.user) is None:
+            return shown
+
+        @admin.display(description=_("citizen ID number"))
+        def citizen_id_number(person):
+            return citizen_id_as_shown(request.user, person.citizen_id, masked_at_most=True)
+
+        return [*shown[:3], citizen_id_number, *shown[3:]]
 
     def get_exclude(self, request, obj=None):
         if can_see_citizen_ids(request.user):
@@ -263,10 +265,37 @@ class FarmAverageRecordAdmin(ScopedModelAdmin):
     readonly_fields = ["monthly_income_per_person", "eligible", "decided_by"]
 
 
-class ImportChangeInline(ReadOnlyInline):
+@dataclass(frozen=True)
+class _ValuesBefore:
+    """An import change's values before, a citizen ID number among them as `user` is shown it (a
+    read-only field of the admin; equal for the same user, as the admin compares its fields)."""
+
+    user: object
+    __name__ = "values_before"
+    short_description = _("values before")
+
+    def __call__(self, change):
+        values = dict(change.before)
+        if values.get("citizen_id"):
+            values["citizen_id"] = citizen_id_as_shown(self.user, values["citizen_id"]) or _("(not shown)")
+        return values
+
+
+class ValuesBeforeAsShown:
+    """Import changes keep the values they replaced, a citizen ID number among them: shown through
+    `citizen_id_as_shown`, never as stored. Every field is read-only."""
+
+    change_fields = ["row", "action", "model", "object_id", "label"]
+
+    def get_fields(self, request, obj=None):
+        return [*self.change_fields, _ValuesBefore(request.user)]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+
+class ImportChangeInline(ValuesBeforeAsShown, ReadOnlyInline):
     model = ImportChange
-    fields = ["row", "action", "model", "object_id", "label", "before"]
-    readonly_fields = fields
     max_num = 0
     show_change_link = False
 
@@ -294,7 +323,7 @@ class ImportRecordAdmin(ScopedModelAdmin):
 
 
 @admin.register(ImportChange)
-class ImportChangeAdmin(ScopedModelAdmin):
+class ImportChangeAdmin(ValuesBeforeAsShown, ScopedModelAdmin):
     scope = imports_for
     scope_path = "record"
     may_write = can_write
@@ -303,7 +332,7 @@ class ImportChangeAdmin(ScopedModelAdmin):
     list_select_related = ["record__commune"]
     search_fields = ["label", "record__file_name"]
     autocomplete_fields = ["record"]
-    readonly_fields = ["record", "row", "action", "model", "object_id", "label", "before"]
+    change_fields = ["record", *ValuesBeforeAsShown.change_fields]
 
     def has_add_permission(self, request):
         return False

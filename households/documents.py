@@ -8,9 +8,10 @@ from django.utils import translation
 
 from communes.access import get_commune_for
 from communes.models import Commune, Organisation, today
-from core import citizen_id, documents
+from core import documents
 from core.spreadsheets import xlsx_sheets_response
 from households import access, summaries
+from households.access import citizen_id_as_shown
 from households.models import Category, Household, Member, Relation
 from households.views import _summary_year, commune_summary_figures
 
@@ -18,7 +19,7 @@ REPORT_SYMBOL = "BC"  # báo cáo
 LISTED = [Category.POOR, Category.NEAR_POOR]
 
 
-def listed_households(commune, year: int, *, show_ids: bool = True):
+def listed_households(commune, year: int, *, user):
     """Poor and near-poor households of `year`, with last year's category and their current head.
 
     The printed list shows ID numbers masked, or not at all to roles that see none (viewers)."""
@@ -36,7 +37,8 @@ def listed_households(commune, year: int, *, show_ids: bool = True):
     rows = []
     for household in households:
         head = household.heads[0].person if household.heads else None
-        household.masked_id = citizen_id.mask(head.citizen_id) if head and show_ids else ""
+        shown = citizen_id_as_shown(user, head.citizen_id, masked_at_most=True) if head else ""
+        household.masked_id = shown or ""
         rows.append(household)
     return rows
 
@@ -67,9 +69,7 @@ def summary_document_context(request, commune) -> dict:
     issuer = Organisation.objects.issuer_for(request.user, on=today())
     return {
         **figures,
-        "households": listed_households(
-            commune, year, show_ids=access.citizen_id_display(request.user) != access.HIDDEN
-        ),
+        "households": listed_households(commune, year, user=request.user),
         "roll_up": roll_up(request.user, commune, year),
         "issuer": issuer,
         "number": documents.document_number("", REPORT_SYMBOL, issuer),

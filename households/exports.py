@@ -1,7 +1,7 @@
 """Lists back out to Excel: the rows the user sees on the page, with the filters applied.
 
 Workbooks are written row by row (`core.spreadsheets.xlsx_response`, write-only) from querysets read
-in chunks, so memory stays flat. Citizen ID numbers are masked unless households.access allows them.
+in chunks, so memory stays flat. Citizen ID numbers as households.access.citizen_id_as_shown shows them.
 The household and review-result exports use the import columns, so a file exported can be imported.
 """
 
@@ -11,10 +11,9 @@ from django.db.models import Prefetch
 from django.utils import translation
 
 from communes.models import AreaType
-from core import citizen_id
 from core.spreadsheets import xlsx_response
 from households import imports
-from households.access import can_see_citizen_ids, get_round_for
+from households.access import citizen_id_as_shown, get_round_for
 from households.models import Category, Household, Livelihood, Member, Relation, Sex
 
 CHUNK = 1000
@@ -46,7 +45,6 @@ def households_xlsx(request):
     from households.views import filtered_households, with_columns
 
     _form, households = filtered_households(request)
-    show_ids = can_see_citizen_ids(request.user)
     headers = [c.header for c in imports.HOUSEHOLD_COLUMNS] + ["Phân loại gần nhất", "Năm phân loại"]
 
     def chunks():
@@ -83,7 +81,7 @@ def households_xlsx(request):
                 yield base + [""] * 7 + tail
             for member in members:
                 person = member.person
-                identifier = person.citizen_id if show_ids else citizen_id.mask(person.citizen_id)
+                identifier = citizen_id_as_shown(request.user, person.citizen_id) or ""
                 yield (
                     base
                     + [

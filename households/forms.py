@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from communes.models import Commune, Village, today
 from core import citizen_id
 from core.forms import OptimisticLockMixin, date_input
-from households import poverty
+from households import poverty, procedure
+from households.access import can_see_citizen_ids, citizen_id_as_shown
 from households.models import Category, Complaint, Household, Livelihood, Person, Relation, ReviewRound
 
 
@@ -83,13 +84,16 @@ class PersonForm(forms.ModelForm):
             "employment",
         ]
 
-    def __init__(self, *args, show_citizen_id: bool = True, **kwargs):
+    def __init__(self, *args, shown_to=None, **kwargs):
+        """`shown_to`: the user editing a recorded person; a role that may not read ID numbers gets the
+        field empty and the recorded number as `citizen_id_as_shown` shows it to them."""
         super().__init__(*args, **kwargs)
-        if not show_citizen_id:
+        self.shown_to = shown_to
+        if shown_to is not None and not can_see_citizen_ids(shown_to):
             # A role that may not read ID numbers cannot see the stored one; leaving it blank keeps it.
             self.fields["citizen_id"].widget = forms.PasswordInput(render_value=False)
             self.fields["citizen_id"].help_text = _("Recorded: %(masked)s. Leave empty to keep it.") % {
-                "masked": self.instance.masked_citizen_id or "—"
+                "masked": citizen_id_as_shown(shown_to, self.instance.citizen_id) or "—"
             }
             self._keep_citizen_id = self.instance.citizen_id
         else:
@@ -111,12 +115,8 @@ class MemberEditForm(OptimisticLockMixin, PersonForm):
     # The lock token is in the page: never the ID number itself, whoever edits.
     lock_secret_fields = ("citizen_id",)
 
-    def __init__(self, *args, show_citizen_id: bool = True, **kwargs):
-        self.show_citizen_id = show_citizen_id
-        super().__init__(*args, show_citizen_id=show_citizen_id, **kwargs)
-
     def lock_secret_shown(self, name, value):
-        return value if self.show_citizen_id else citizen_id.mask(value)
+        return value if self.shown_to is None else citizen_id_as_shown(self.shown_to, value)
 
 
 class MoveMemberForm(forms.Form):
@@ -179,7 +179,6 @@ class MoveRoundForm(forms.Form):
         label=_("Public posting ends on"),
         required=False,
         widget=date_input(),
-        help_text=_("For the public posting: empty means 3 working days (to confirm)."),
     )
     note = forms.CharField(
         label=_("Note"),
@@ -187,6 +186,12 @@ class MoveRoundForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Minutes, participants and share agreeing, decision number…"),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["posting_ends_on"].help_text = _(
+            "For the public posting: empty means %(days)s working days (to confirm)."
+        ) % {"days": procedure.POSTING_WORKING_DAYS}
 
 
 class SurveyForm(forms.Form):

@@ -13,7 +13,7 @@ from communes.models import AreaType, Commune, Village, today
 from core import citizen_id
 from core.fields import FoldedCharField
 from core.text import fold
-from households import poverty
+from households import poverty, procedure
 
 
 class Livelihood(models.TextChoices):
@@ -231,10 +231,6 @@ class Person(models.Model):
     def __str__(self):
         return self.full_name
 
-    @property
-    def masked_citizen_id(self) -> str:
-        return citizen_id.mask(self.citizen_id)
-
     def age_in(self, year: int) -> int:
         return year - self.birth_year
 
@@ -337,22 +333,6 @@ class Category(models.TextChoices):
     NOT_POOR = "not_poor", _("Not poor")
 
 
-# Decision 24/2021/QĐ-TTg: an ad-hoc review is decided within 15 days of the request.
-AD_HOC_DEADLINE_DAYS = 15
-# Public posting of the results, in working days (to confirm, DOMAIN.md §4).
-POSTING_WORKING_DAYS = 3
-
-
-def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    """`days` working days (Monday–Friday; public holidays are not known here) after `start`."""
-    date = start
-    while days > 0:
-        date += datetime.timedelta(days=1)
-        if date.weekday() < 5:
-            days -= 1
-    return date
-
-
 class ReviewRoundQuerySet(models.QuerySet):
     def in_communes(self, communes):
         return self.filter(commune__in=communes)
@@ -361,53 +341,21 @@ class ReviewRoundQuerySet(models.QuerySet):
         """Ad-hoc reviews not decided by their 15-day deadline."""
         on = on or today()
         return self.filter(
-            kind=ReviewRound.Kind.AD_HOC,
-            requested_on__lt=on - datetime.timedelta(days=AD_HOC_DEADLINE_DAYS),
+            kind=ReviewRound.Kind.AD_HOC, requested_on__lt=procedure.overdue_if_requested_before(on)
         ).exclude(state__in=ReviewRound.DECIDED_STATES)
 
 
 class ReviewRound(models.Model):
     """A commune's review of its households: the periodic one of a year, or an ad-hoc one on request.
 
-    Its states are the legal steps of DOMAIN.md §4; each move is kept as a `RoundStep` with its date
-    and who recorded it. Once decided (approved, then reported) the round is read-only.
+    Its states are the legal steps of `households.procedure`; each move is kept as a `RoundStep` with
+    its date and who recorded it. Once decided (approved, then reported) the round is read-only.
     """
 
-    class Kind(models.TextChoices):
-        PERIODIC = "periodic", _("Periodic review")
-        AD_HOC = "ad_hoc", _("Ad-hoc review")
-
-    class State(models.TextChoices):
-        PREPARATION = "preparation", _("Preparation")
-        SURVEY = "survey", _("Survey")
-        VILLAGE_MEETING = "village_meeting", _("Village meeting")
-        PUBLIC_POSTING = "public_posting", _("Public posting")
-        APPROVED = "approved", _("Approved by the commune")
-        REPORTED = "reported", _("Reported to the upper level")
-
-    DECIDED_STATES = (State.APPROVED, State.REPORTED)
-    # The legal steps, in order, for each kind: only these moves are offered. The village meeting may
-    # send households back to the survey; an ad-hoc review has no village meeting.
-    MOVES = {
-        Kind.PERIODIC: {
-            State.PREPARATION: (State.SURVEY,),
-            State.SURVEY: (State.VILLAGE_MEETING,),
-            State.VILLAGE_MEETING: (State.PUBLIC_POSTING, State.SURVEY),
-            State.PUBLIC_POSTING: (State.APPROVED,),
-            State.APPROVED: (State.REPORTED,),
-            State.REPORTED: (),
-        },
-        Kind.AD_HOC: {
-            State.PREPARATION: (State.SURVEY,),
-            State.SURVEY: (State.PUBLIC_POSTING,),
-            State.PUBLIC_POSTING: (State.APPROVED,),
-            State.APPROVED: (State.REPORTED,),
-            State.REPORTED: (),
-        },
-    }
-    # The periodic review runs 1 September – 14 December (Decision 24/2021/QĐ-TTg).
-    PERIOD_START = (9, 1)
-    PERIOD_END = (12, 14)
+    Kind = procedure.Kind
+    State = procedure.State
+    DECIDED_STATES = procedure.DECIDED_STATES
+    MOVES = {kind: rules.moves for kind, rules in procedure.PROCEDURES.items()}
 
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="review_rounds", verbose_name=_("commune")
@@ -496,21 +444,19 @@ class ReviewRound(models.Model):
         return self.state in (self.State.PREPARATION, self.State.SURVEY)
 
     def allowed_moves(self) -> tuple[str, ...]:
-        return tuple(self.MOVES[self.kind][self.state])
+        return procedure.PROCEDURES[self.kind].allowed_moves(self.state)
 
     @property
     def period(self) -> tuple[datetime.date, datetime.date]:
-        return datetime.date(self.year, *self.PERIOD_START), datetime.date(self.year, *self.PERIOD_END)
+        return procedure.periodic_window(self.year)
 
     @property
     def deadline(self) -> datetime.date | None:
-        if self.kind != self.Kind.AD_HOC or not self.requested_on:
-            return None
-        return self.requested_on + datetime.timedelta(days=AD_HOC_DEADLINE_DAYS)
+        return procedure.PROCEDURES[self.kind].deadline(self.requested_on)
 
     @property
     def is_overdue(self) -> bool:
-        return self.deadline is not None and not self.is_decided and self.deadline < today()
+        return procedure.is_overdue(self.deadline, self.state, today())
 
 
 class RoundStep(models.Model):

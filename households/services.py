@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from communes.models import Commune, today
-from households import poverty
+from households import poverty, procedure
 from households.models import (
-    POSTING_WORKING_DAYS,
     Complaint,
     Deprivation,
     FarmAverageRecord,
@@ -24,7 +23,6 @@ from households.models import (
     Person,
     ReviewRound,
     RoundStep,
-    add_working_days,
 )
 
 State = ReviewRound.State
@@ -120,37 +118,25 @@ def list_households(*, review_round: ReviewRound, households: Iterable[Household
 
 
 def check_move(review_round: ReviewRound, to_state: str, on: datetime.date) -> None:
-    """Raises ValidationError if the round may not move to `to_state` on `on`."""
-    if to_state not in review_round.allowed_moves():
-        raise ValidationError(
-            _("A review round cannot move from “%(from)s” to “%(to)s”.")
-            % {"from": review_round.get_state_display(), "to": State(to_state).label}
-        )
-    if on > today():
-        raise ValidationError(_("The date of a step cannot be in the future."))
+    """Raises ValidationError if the round may not move to `to_state` on `on` (`procedure.check_move`,
+    with the facts it needs read here: only those the move asks for)."""
     last = review_round.steps.order_by("-on", "-pk").first()
-    if last and on < last.on:
-        raise ValidationError(
-            _("This step cannot come before the previous one (%(date)s).") % {"date": _date(last.on)}
+    surveyed = procedure.needs_every_household_surveyed(review_round.state, to_state)
+    open_complaints = review_round.complaints.filter(resolved_on__isnull=True)
+    procedure.check_move(
+        procedure.Move(
+            kind=review_round.kind,
+            state=review_round.state,
+            to_state=to_state,
+            on=on,
+            today=today(),
+            last_step_on=last.on if last else None,
+            listed=review_round.reviews.exists() if surveyed else True,
+            not_surveyed=review_round.reviews.filter(computed_category="").count() if surveyed else 0,
+            posting_ends_on=review_round.posting_ends_on,
+            open_complaints=open_complaints.count() if to_state == State.APPROVED else 0,
         )
-    if to_state in (State.VILLAGE_MEETING, State.PUBLIC_POSTING) and review_round.state == State.SURVEY:
-        if not review_round.reviews.exists():
-            raise ValidationError(_("List the households to review first."))
-        left = review_round.reviews.filter(computed_category="").count()
-        if left:
-            raise ValidationError(_("%(count)s listed households are not surveyed yet.") % {"count": left})
-    if to_state == State.APPROVED:
-        if review_round.posting_ends_on and on < review_round.posting_ends_on:
-            raise ValidationError(
-                _("The public posting runs until %(date)s: the results can be approved after it.")
-                % {"date": _date(review_round.posting_ends_on)}
-            )
-        open_complaints = review_round.complaints.filter(resolved_on__isnull=True).count()
-        if open_complaints:
-            raise ValidationError(
-                _("%(count)s complaints are still open: re-check them before approval.")
-                % {"count": open_complaints}
-            )
+    )
 
 
 @transaction.atomic
@@ -168,10 +154,7 @@ def move_round(
     on = on or today()
     check_move(review_round, to_state, on)
     if to_state == State.PUBLIC_POSTING:
-        posting_ends_on = posting_ends_on or add_working_days(on, POSTING_WORKING_DAYS)
-        if posting_ends_on < on:
-            raise ValidationError(_("The posting cannot end before it starts."))
-        review_round.posting_ends_on = posting_ends_on
+        review_round.posting_ends_on = procedure.posting_ends_on(on, posting_ends_on)
     if to_state == State.APPROVED:
         review_round.decided_on = on
     review_round.state = to_state

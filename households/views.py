@@ -13,16 +13,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from communes.access import communes_for, get_commune_for, sees_all_communes
 from communes.models import Commune, District, Province, Village, today
-from core import citizen_id, history
+from core import history
 from households import poverty, services, summaries
 from households.access import (
-    FULL,
-    HIDDEN,
-    MASKED,
-    can_see_citizen_ids,
     can_write,
     citizen_id_as_shown,
-    citizen_id_display,
     get_farm_average_for,
     get_household_for,
     get_member_for,
@@ -249,7 +244,6 @@ def household_detail(request, pk):
             "timeline": _timeline(household),
             "farm_average_records": household.farm_average_records.all(),
             "can_write": can_write(request.user),
-            "citizen_ids": citizen_id_display(request.user),
             "ad_hoc_form": AdHocRequestForm(),
         },
     )
@@ -303,7 +297,7 @@ def member_edit(request, pk):
         request.POST or None,
         instance=member.person,
         initial={"relation": member.relation, "joined_on": member.joined_on},
-        show_citizen_id=can_see_citizen_ids(request.user),
+        shown_to=request.user,
     )
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -873,12 +867,13 @@ def farm_average_decide(request, pk):
 
 
 def _citizen_id_in_history(user):
-    display = citizen_id_display(user)
-    if display == FULL:
-        return lambda value: value or "—"
-    if display == MASKED:
-        return lambda value: citizen_id.mask(value) or "—"
-    return lambda value: _("(not shown)") if value else "—"
+    def shown(value):
+        as_shown = citizen_id_as_shown(user, value or "")
+        if as_shown is None:
+            return _("(not shown)") if value else "—"
+        return as_shown or "—"
+
+    return shown
 
 
 def household_history(request, pk):
@@ -933,19 +928,12 @@ def household_as_of(request, pk):
     people = {p.pk: p for p in Person.history.as_of(moment).filter(id__in=[m.person_id for m in members])}
     reviews = list(HouseholdReview.history.as_of(moment).filter(household_id=household.pk))
     rounds = ReviewRound.objects.in_bulk({review.round_id for review in reviews})
-    display = citizen_id_display(request.user)
     rows = []
     for member in members:
         person = people.get(member.person_id)
         if person is None:
             continue
-        rows.append(
-            {
-                "member": member,
-                "person": person,
-                "citizen_id": citizen_id_as_shown(request.user, person) if display != HIDDEN else "",
-            }
-        )
+        rows.append({"member": member, "person": person})
     categories = sorted(
         ({"round": rounds[r.round_id], "review": r} for r in reviews if r.round_id in rounds),
         key=lambda entry: (entry["round"].year, entry["round"].pk),
@@ -964,7 +952,6 @@ def household_as_of(request, pk):
                 row for row in rows if row["member"].left_on is None or row["member"].left_on > on
             ],
             "categories": categories,
-            "citizen_ids": display,
             "recorded_since": first.history_date if first else None,
         },
     )

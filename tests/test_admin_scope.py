@@ -119,3 +119,29 @@ def test_plans_outside_the_scope_are_not_in_the_admin(client_of, geography):
     listed = client_of(officer).get(reverse("admin:assistance_plan_changelist")).context["cl"].result_list
     assert list(listed) == []
     assert Commune.objects.count() == 3
+
+
+def test_an_imported_change_shows_the_citizen_id_it_replaced_as_the_role_may_see_it(
+    client_of, geography, two_communes
+):
+    from households.models import ImportChange, ImportRecord
+
+    record = ImportRecord.objects.create(
+        kind="households", commune=geography["muong_hoong"], file_name="ho.xlsx", checksum="x", size=1
+    )
+    change = ImportChange.objects.create(
+        record=record, row=2, action="updated", model="person", object_id=1, label="A Thiết",
+        before={"citizen_id": "062176510010", "full_name": "A Thiet"},
+    )  # fmt: skip
+    pages = {}
+    for role in (Role.COMMUNE_OFFICER, Role.DEPARTMENT_OFFICER, Role.VIEWER):
+        client = client_of(staff(f"staff_{role}", role, [geography["muong_hoong"]]))
+        urls = [
+            reverse("admin:households_importchange_change", args=[change.pk]),
+            reverse("admin:households_importrecord_change", args=[record.pk]),  # its inline
+        ]
+        pages[role] = "".join(client.get(url).content.decode() for url in urls)
+    assert "062176510010" in pages[Role.COMMUNE_OFFICER]
+    masked = pages[Role.DEPARTMENT_OFFICER]
+    assert "062176510010" not in masked and "0xx…010" in masked
+    assert "062176510010" not in pages[Role.VIEWER] and "0xx…010" not in pages[Role.VIEWER]

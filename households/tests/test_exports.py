@@ -71,10 +71,17 @@ def test_export_then_import_gives_the_same_data(registry, client_of, department_
     assert sorted(Person.objects.values_list("full_name", "birth_year", "sex", "citizen_id")) == people
 
 
-def test_a_viewer_gets_masked_ids_and_only_the_filtered_rows(registry, client_of, viewer):
+def test_a_viewer_gets_no_id_numbers_and_only_the_filtered_rows(registry, client_of, viewer):
+    """As on the pages: read-only roles are shown no ID number, neither full nor masked."""
     rows = sheet_of(client_of(viewer).get(reverse("households:export") + "?q=y+ho+1"))
-    assert FULL_ID not in str(rows) and "0xx…345" in rows[1]
+    assert FULL_ID not in str(rows) and "0xx…345" not in str(rows)
+    assert rows[1][rows[0].index("Số định danh cá nhân")] is None
     assert {row[0] for row in rows[1:]} == {"H00001"}
+
+
+def test_a_department_officer_gets_masked_id_numbers(registry, client_of, department_officer):
+    rows = sheet_of(client_of(department_officer).get(reverse("households:export") + "?q=y+ho+1"))
+    assert FULL_ID not in str(rows) and "0xx…345" in rows[1]
 
 
 def test_a_masked_id_in_a_file_keeps_the_recorded_one(

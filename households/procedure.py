@@ -1,0 +1,183 @@
+"""The review procedure as code (DOMAIN.md §4, Decision 24/2021/QĐ-TTg). Pure: no database.
+
+The steps of each kind of review round and the moves between them, the legal window of the periodic
+review, the ad-hoc review's deadline, the public posting in working days, and the rule of a move
+from facts the caller reads. `ReviewRound` and `households.services` read it; a number DOMAIN.md
+marks *(to confirm)* is one named definition here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+
+class Kind(models.TextChoices):
+    PERIODIC = "periodic", gettext_lazy("Periodic review")
+    AD_HOC = "ad_hoc", gettext_lazy("Ad-hoc review")
+
+
+class State(models.TextChoices):
+    PREPARATION = "preparation", gettext_lazy("Preparation")
+    SURVEY = "survey", gettext_lazy("Survey")
+    VILLAGE_MEETING = "village_meeting", gettext_lazy("Village meeting")
+    PUBLIC_POSTING = "public_posting", gettext_lazy("Public posting")
+    APPROVED = "approved", gettext_lazy("Approved by the commune")
+    REPORTED = "reported", gettext_lazy("Reported to the upper level")
+
+
+# Once approved, the round is the commune's decision: read-only.
+DECIDED_STATES = (State.APPROVED, State.REPORTED)
+# The periodic review runs 1 September – 14 December (Decision 24/2021/QĐ-TTg).
+PERIOD_START = (9, 1)
+PERIOD_END = (12, 14)
+# Decision 24/2021/QĐ-TTg: an ad-hoc review is decided within 15 days of the request.
+AD_HOC_DEADLINE_DAYS = 15
+# Public posting of the results, in working days (to confirm, DOMAIN.md §4).
+POSTING_WORKING_DAYS = 3
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """The legal steps of a kind of round, in order: `moves[state]` are the steps that may follow
+    `state` (only these are offered). `deadline_days`: calendar days from the request to the decision."""
+
+    kind: Kind
+    moves: dict[State, tuple[State, ...]]
+    deadline_days: int | None = None
+
+    def allowed_moves(self, state: str) -> tuple[State, ...]:
+        return self.moves[state]
+
+    def deadline(self, requested_on: datetime.date | None) -> datetime.date | None:
+        if self.deadline_days is None or requested_on is None:
+            return None
+        return requested_on + datetime.timedelta(days=self.deadline_days)
+
+
+PROCEDURES = {
+    # The village meeting may send households back to the survey.
+    Kind.PERIODIC: Procedure(
+        Kind.PERIODIC,
+        {
+            State.PREPARATION: (State.SURVEY,),
+            State.SURVEY: (State.VILLAGE_MEETING,),
+            State.VILLAGE_MEETING: (State.PUBLIC_POSTING, State.SURVEY),
+            State.PUBLIC_POSTING: (State.APPROVED,),
+            State.APPROVED: (State.REPORTED,),
+            State.REPORTED: (),
+        },
+    ),
+    # An ad-hoc review has no village meeting here.
+    Kind.AD_HOC: Procedure(
+        Kind.AD_HOC,
+        {
+            State.PREPARATION: (State.SURVEY,),
+            State.SURVEY: (State.PUBLIC_POSTING,),
+            State.PUBLIC_POSTING: (State.APPROVED,),
+            State.APPROVED: (State.REPORTED,),
+            State.REPORTED: (),
+        },
+        deadline_days=AD_HOC_DEADLINE_DAYS,
+    ),
+}
+
+
+def periodic_window(year: int) -> tuple[datetime.date, datetime.date]:
+    """The legal period of the periodic review of `year`, both days included."""
+    return datetime.date(year, *PERIOD_START), datetime.date(year, *PERIOD_END)
+
+
+def is_overdue(deadline: datetime.date | None, state: str, on: datetime.date) -> bool:
+    """A round past its deadline on `on` and not decided yet."""
+    return deadline is not None and state not in DECIDED_STATES and deadline < on
+
+
+def overdue_if_requested_before(on: datetime.date) -> datetime.date:
+    """An ad-hoc round requested before this date and not decided is overdue on `on`."""
+    return on - datetime.timedelta(days=AD_HOC_DEADLINE_DAYS)
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """`days` working days (Monday–Friday; public holidays are not known here) after `start`."""
+    date = start
+    while days > 0:
+        date += datetime.timedelta(days=1)
+        if date.weekday() < 5:
+            days -= 1
+    return date
+
+
+def posting_ends_on(starts_on: datetime.date, ends_on: datetime.date | None = None) -> datetime.date:
+    """The last day of the public posting: `ends_on` if given, else POSTING_WORKING_DAYS working days
+    after it starts."""
+    ends_on = ends_on or add_working_days(starts_on, POSTING_WORKING_DAYS)
+    if ends_on < starts_on:
+        raise ValidationError(_("The posting cannot end before it starts."))
+    return ends_on
+
+
+def needs_every_household_surveyed(state: str, to_state: str) -> bool:
+    """Leaving the survey for the meeting (or, ad hoc, the posting) needs every listed household surveyed."""
+    return state == State.SURVEY and to_state in (State.VILLAGE_MEETING, State.PUBLIC_POSTING)
+
+
+def _date(value: datetime.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+@dataclass(frozen=True)
+class Move:
+    """A move of a round with the facts the rule needs, as the caller read them: `listed` and
+    `not_surveyed` matter only when `needs_every_household_surveyed`, `open_complaints` only for the
+    approval."""
+
+    kind: str
+    state: str
+    to_state: str
+    on: datetime.date
+    today: datetime.date
+    last_step_on: datetime.date | None = None
+    listed: bool = True
+    not_surveyed: int = 0
+    posting_ends_on: datetime.date | None = None
+    open_complaints: int = 0
+
+
+def check_move(move: Move) -> None:
+    """Raises ValidationError (the first reason, for the user) if the move is not allowed."""
+    if move.to_state not in PROCEDURES[move.kind].allowed_moves(move.state):
+        raise ValidationError(
+            _("A review round cannot move from “%(from)s” to “%(to)s”.")
+            % {"from": State(move.state).label, "to": State(move.to_state).label}
+        )
+    if move.on > move.today:
+        raise ValidationError(_("The date of a step cannot be in the future."))
+    if move.last_step_on and move.on < move.last_step_on:
+        raise ValidationError(
+            _("This step cannot come before the previous one (%(date)s).")
+            % {"date": _date(move.last_step_on)}
+        )
+    if needs_every_household_surveyed(move.state, move.to_state):
+        if not move.listed:
+            raise ValidationError(_("List the households to review first."))
+        if move.not_surveyed:
+            raise ValidationError(
+                _("%(count)s listed households are not surveyed yet.") % {"count": move.not_surveyed}
+            )
+    if move.to_state == State.APPROVED:
+        if move.posting_ends_on and move.on < move.posting_ends_on:
+            raise ValidationError(
+                _("The public posting runs until %(date)s: the results can be approved after it.")
+                % {"date": _date(move.posting_ends_on)}
+            )
+        if move.open_complaints:
+            raise ValidationError(
+                _("%(count)s complaints are still open: re-check them before approval.")
+                % {"count": move.open_complaints}
+            )

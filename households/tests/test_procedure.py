@@ -1,0 +1,204 @@
+"""The review procedure as a table of cases: steps of each kind, windows, deadlines, working days, moves.
+
+Pure code: no database."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from households import procedure
+from households.procedure import PROCEDURES, Kind, Move, State
+
+PERIODIC, AD_HOC = Kind.PERIODIC, Kind.AD_HOC
+
+D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The reasons are matched in English (the installation speaks Vietnamese)."""
+    with translation.override("en"):
+        yield
+
+
+# In November 2022: Monday 7, Thursday 10, Friday 11, Saturday 12, Sunday 13, Monday 14.
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "expected"),
+    [
+        (D(2022, 11, 7), 0, D(2022, 11, 7)),  # no working day: the day itself
+        (D(2022, 11, 7), 1, D(2022, 11, 8)),  # Monday → Tuesday
+        (D(2022, 11, 7), 3, D(2022, 11, 10)),  # within the week
+        (D(2022, 11, 10), 1, D(2022, 11, 11)),  # Thursday → Friday
+        (D(2022, 11, 10), 3, D(2022, 11, 15)),  # over the weekend: Fri, Mon, Tue
+        (D(2022, 11, 11), 1, D(2022, 11, 14)),  # Friday → Monday
+        (D(2022, 11, 12), 1, D(2022, 11, 14)),  # from a Saturday: Monday is the first working day
+        (D(2022, 11, 13), 1, D(2022, 11, 14)),  # from a Sunday, the same
+        (D(2022, 11, 11), 5, D(2022, 11, 18)),  # a whole working week
+        (D(2022, 12, 30), 1, D(2023, 1, 2)),  # over the new year (holidays are not known)
+    ],
+)
+def test_working_days_skip_weekends(start, days, expected):
+    assert procedure.add_working_days(start, days) == expected
+
+
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on", "expected"),
+    [
+        (D(2022, 11, 10), None, D(2022, 11, 15)),  # 3 working days after Thursday
+        (D(2022, 11, 10), D(2022, 11, 20), D(2022, 11, 20)),  # a date given is kept
+        (D(2022, 11, 10), D(2022, 11, 10), D(2022, 11, 10)),  # it may end the day it starts
+    ],
+)
+def test_the_public_posting_ends_after_its_working_days_or_on_the_date_given(starts_on, ends_on, expected):
+    assert procedure.posting_ends_on(starts_on, ends_on) == expected
+
+
+def test_the_public_posting_cannot_end_before_it_starts():
+    with pytest.raises(ValidationError, match="cannot end before it starts"):
+        procedure.posting_ends_on(D(2022, 11, 10), D(2022, 11, 9))
+
+
+@pytest.mark.parametrize(
+    ("year", "start", "end"),
+    [(2021, D(2021, 9, 1), D(2021, 12, 14)), (2024, D(2024, 9, 1), D(2024, 12, 14))],
+)
+def test_the_periodic_review_runs_from_1_september_to_14_december(year, start, end):
+    assert procedure.periodic_window(year) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("kind", "requested_on", "deadline"),
+    [
+        (Kind.AD_HOC, D(2024, 3, 15), D(2024, 3, 30)),
+        (Kind.AD_HOC, D(2024, 12, 20), D(2025, 1, 4)),  # over the year's end
+        (Kind.AD_HOC, None, None),
+        (Kind.PERIODIC, D(2024, 3, 15), None),  # the periodic review has a window, not a deadline
+    ],
+)
+def test_an_ad_hoc_review_is_decided_within_15_days_of_the_request(kind, requested_on, deadline):
+    assert PROCEDURES[kind].deadline(requested_on) == deadline
+
+
+@pytest.mark.parametrize(
+    ("deadline", "state", "on", "overdue"),
+    [
+        (D(2024, 3, 30), State.SURVEY, D(2024, 3, 30), False),  # the deadline day itself is in time
+        (D(2024, 3, 30), State.SURVEY, D(2024, 3, 31), True),
+        (D(2024, 3, 30), State.PUBLIC_POSTING, D(2024, 4, 30), True),
+        (D(2024, 3, 30), State.APPROVED, D(2024, 4, 30), False),  # decided: never overdue
+        (D(2024, 3, 30), State.REPORTED, D(2024, 4, 30), False),
+        (None, State.SURVEY, D(2024, 4, 30), False),
+    ],
+)
+def test_a_round_is_overdue_after_its_deadline_until_decided(deadline, state, on, overdue):
+    assert procedure.is_overdue(deadline, state, on) is overdue
+
+
+def test_the_overdue_requests_are_those_before_15_days_ago():
+    on = D(2024, 3, 31)
+    cutoff = procedure.overdue_if_requested_before(on)
+    assert cutoff == D(2024, 3, 16)
+    assert PROCEDURES[Kind.AD_HOC].deadline(cutoff - datetime.timedelta(days=1)) < on
+    assert PROCEDURES[Kind.AD_HOC].deadline(cutoff) == on  # due today: not overdue yet
+
+
+# Every pair (kind, state) → the steps that may follow, in the order they are offered.
+MOVES = [
+    (PERIODIC, State.PREPARATION, (State.SURVEY,)),
+    (PERIODIC, State.SURVEY, (State.VILLAGE_MEETING,)),
+    (PERIODIC, State.VILLAGE_MEETING, (State.PUBLIC_POSTING, State.SURVEY)),
+    (PERIODIC, State.PUBLIC_POSTING, (State.APPROVED,)),
+    (PERIODIC, State.APPROVED, (State.REPORTED,)),
+    (PERIODIC, State.REPORTED, ()),
+    (AD_HOC, State.PREPARATION, (State.SURVEY,)),
+    (AD_HOC, State.SURVEY, (State.PUBLIC_POSTING,)),
+    (AD_HOC, State.PUBLIC_POSTING, (State.APPROVED,)),
+    (AD_HOC, State.APPROVED, (State.REPORTED,)),
+    (AD_HOC, State.REPORTED, ()),
+]
+
+
+@pytest.mark.parametrize(("kind", "state", "moves"), MOVES)
+def test_each_step_allows_only_the_legal_next_steps(kind, state, moves):
+    assert PROCEDURES[kind].allowed_moves(state) == moves
+
+
+def test_the_table_covers_every_step_of_each_kind():
+    assert {(kind, state) for kind, state, _ in MOVES} == {
+        (kind, state) for kind, rules in PROCEDURES.items() for state in rules.moves
+    }
+    assert set(PROCEDURES[PERIODIC].moves) == set(State)
+    assert State.VILLAGE_MEETING not in PROCEDURES[AD_HOC].moves  # no village meeting ad hoc
+
+
+@pytest.mark.parametrize(
+    ("kind", "state", "to_state"),
+    [(kind, state, to_state) for kind, state, moves in MOVES for to_state in State if to_state not in moves],
+)
+def test_every_other_move_is_refused(kind, state, to_state):
+    with pytest.raises(ValidationError, match="cannot move from"):
+        procedure.check_move(Move(kind, state, to_state, on=D(2022, 11, 10), today=D(2022, 11, 10)))
+
+
+TODAY = D(2022, 11, 10)
+
+
+def move(kind=PERIODIC, state=State.SURVEY, to_state=State.VILLAGE_MEETING, **facts):
+    return Move(kind, state, to_state, **{"on": TODAY, "today": TODAY, **facts})
+
+
+@pytest.mark.parametrize(
+    ("case", "refused_with"),
+    [
+        (move(), None),
+        (move(on=TODAY + datetime.timedelta(days=1)), "cannot be in the future"),
+        (move(last_step_on=TODAY), None),  # the same day as the previous step
+        (move(last_step_on=TODAY + datetime.timedelta(days=1)), "before the previous one"),
+        (move(listed=False), "List the households"),
+        (move(not_surveyed=2), "2 listed households are not surveyed yet"),
+        (move(kind=AD_HOC, to_state=State.PUBLIC_POSTING, not_surveyed=1), "not surveyed yet"),
+        # Back to the survey from the meeting: nothing to check about the survey.
+        (move(state=State.VILLAGE_MEETING, to_state=State.SURVEY, not_surveyed=5), None),
+        (move(state=State.PUBLIC_POSTING, to_state=State.APPROVED, posting_ends_on=TODAY), None),
+        (
+            move(state=State.PUBLIC_POSTING, to_state=State.APPROVED, posting_ends_on=D(2022, 11, 11)),
+            "runs until 11/11/2022",
+        ),
+        (move(state=State.PUBLIC_POSTING, to_state=State.APPROVED, open_complaints=1), "still open"),
+        # The first reason is given: the date before the survey, the posting before the complaints.
+        (move(on=TODAY + datetime.timedelta(days=1), not_surveyed=2), "cannot be in the future"),
+        (
+            move(
+                state=State.PUBLIC_POSTING,
+                to_state=State.APPROVED,
+                posting_ends_on=D(2022, 11, 11),
+                open_complaints=1,
+            ),
+            "runs until",
+        ),
+    ],
+)
+def test_a_move_is_checked_against_its_date_the_survey_the_posting_and_the_complaints(case, refused_with):
+    if refused_with is None:
+        procedure.check_move(case)
+    else:
+        with pytest.raises(ValidationError, match=refused_with):
+            procedure.check_move(case)
+
+
+@pytest.mark.parametrize(
+    ("state", "to_state", "needed"),
+    [
+        (State.SURVEY, State.VILLAGE_MEETING, True),
+        (State.SURVEY, State.PUBLIC_POSTING, True),
+        (State.VILLAGE_MEETING, State.PUBLIC_POSTING, False),
+        (State.VILLAGE_MEETING, State.SURVEY, False),
+        (State.PREPARATION, State.SURVEY, False),
+    ],
+)
+def test_leaving_the_survey_needs_every_household_surveyed(state, to_state, needed):
+    assert procedure.needs_every_household_surveyed(state, to_state) is needed
