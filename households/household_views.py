@@ -10,13 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communes.access import communes_for
-from communes.models import today
-from core import citizen_id, history
+from communes.models import Commune, Village, today
+from core import history
 from households import pagination, poverty, services
 from households.access import (
-    FULL,
     HIDDEN,
-    MASKED,
     can_see_citizen_ids,
     can_write,
     citizen_id_as_shown,
@@ -151,6 +149,7 @@ def member_add(request, pk):
                 person=form.save(commit=False),
                 relation=form.cleaned_data["relation"],
                 joined_on=form.cleaned_data["joined_on"],
+                by=request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -171,14 +170,17 @@ def member_edit(request, pk):
         show_citizen_id=can_see_citizen_ids(request.user),
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
-        member.relation, member.joined_on = form.cleaned_data["relation"], form.cleaned_data["joined_on"]
         try:
-            member.full_clean()
+            services.edit_member(
+                member=member,
+                person=form.save(commit=False),
+                relation=form.cleaned_data["relation"],
+                joined_on=form.cleaned_data["joined_on"],
+                by=request.user,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            member.save(update_fields=["relation", "joined_on"])
             messages.success(request, _("%(name)s was saved.") % {"name": member.person})
             return redirect(member.household)
     return render(
@@ -199,7 +201,7 @@ def member_move(request, pk):
     if request.method == "POST" and "end" in request.POST:
         if end_form.is_valid():
             try:
-                services.end_membership(member=member, on=end_form.cleaned_data["on"])
+                services.end_membership(member=member, on=end_form.cleaned_data["on"], by=request.user)
             except ValidationError as error:
                 end_form.add_error(None, error)
             else:
@@ -212,6 +214,7 @@ def member_move(request, pk):
                 to_household=form.cleaned_data["to_household"],
                 on=form.cleaned_data["on"],
                 relation=form.cleaned_data["relation"],
+                by=request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -291,7 +294,9 @@ def farm_average_request(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            record = services.record_farm_average_request(household=household, **form.cleaned_data)
+            record = services.record_farm_average_request(
+                household=household, **form.cleaned_data, by=request.user
+            )
         except (ValidationError, poverty.ClassificationError) as error:
             form.add_error(None, error if isinstance(error, ValidationError) else str(error))
         else:
@@ -328,22 +333,25 @@ def farm_average_decide(request, pk):
 
 
 def _citizen_id_in_history(user):
-    display = citizen_id_display(user)
-    if display == FULL:
-        return lambda value: value or "—"
-    if display == MASKED:
-        return lambda value: citizen_id.mask(value) or "—"
-    return lambda value: _("(not shown)") if value else "—"
+    """A citizen ID number recorded in the past, as the user sees one on every page."""
+
+    def shown(value):
+        if not value:
+            return "—"
+        return citizen_id_as_shown(user, Person(citizen_id=value)) or _("(not shown)")
+
+    return shown
 
 
 def household_history(request, pk):
     """Every recorded change to the household, its members, their personal data and its reviews."""
     household = get_household_for(request.user, pk)
     members = Member.history.filter(household_id=household.pk)
-    person_ids = set(members.values_list("person_id", flat=True))
-    persons = Person.history.filter(id__in=person_ids)
+    persons = Person.history.filter(id__in=members.values("person_id"))
     names = dict(persons.order_by("history_date").values_list("id", "full_name"))
-    rounds = {r.pk: r for r in ReviewRound.objects.filter(reviews__household=household).distinct()}
+    reviews = HouseholdReview.history.filter(household_id=household.pk)
+    # Every round the reviews were ever in, with the commune its name shows: one query for all.
+    rounds = ReviewRound.objects.select_related("commune").filter(pk__in=reviews.values("round_id")).in_bulk()
     kinds = {
         Household: _("Household"),
         Member: _("Membership"),
@@ -366,9 +374,15 @@ def household_history(request, pk):
         Household.history.filter(id=household.pk),
         members,
         persons,
-        HouseholdReview.history.filter(household_id=household.pk),
+        reviews,
         hidden={"citizen_id": _citizen_id_in_history(request.user)},
         label=label,
+        known={
+            ReviewRound: rounds,
+            Household: {household.pk: household},
+            Commune: {household.commune_id: household.commune},
+            Village: {household.village_id: household.village},
+        },
     )
     return render(
         request,

@@ -151,7 +151,7 @@ def round_move(request, pk):
 def round_list_households(request, pk):
     review_round = get_round_for(request.user, pk, write=True)
     try:
-        added = services.list_households(review_round=review_round)
+        added = services.list_households(review_round=review_round, by=request.user)
     except ValidationError as error:
         _errors(request, error)
     else:
@@ -165,7 +165,7 @@ def complaint_add(request, pk):
     form = ComplaintForm(request.POST, review_round=review_round)
     if form.is_valid():
         try:
-            services.record_complaint(complaint=form.instance)
+            services.record_complaint(complaint=form.instance, by=request.user)
         except ValidationError as error:
             _errors(request, error)
         else:
@@ -181,14 +181,13 @@ def complaint_add(request, pk):
 def complaint_resolve(request, pk, complaint_pk):
     review_round = get_round_for(request.user, pk, write=True)
     complaint = get_object_or_404(review_round.complaints, pk=complaint_pk)
-    complaint.outcome = request.POST.get("outcome", "").strip()
-    complaint.resolved_on = today()
     try:
-        complaint.full_clean()
+        services.resolve_complaint(
+            complaint=complaint, outcome=request.POST.get("outcome", ""), by=request.user
+        )
     except ValidationError as error:
         _errors(request, error)
     else:
-        complaint.save(update_fields=["outcome", "resolved_on"])
         messages.success(request, _("The complaint was closed."))
     return redirect(review_round)
 
