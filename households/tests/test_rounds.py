@@ -3,8 +3,9 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
+from communes.models import today
 from households import services
 from households.models import Complaint, HouseholdReview, ReviewRound
 from households.tests.helpers import decide, make_household, open_survey, survey_as, writer
@@ -316,3 +317,19 @@ def test_one_review_per_household_and_year_counts_in_the_figures(survey_round):
         third.pk: periodic[third.pk].pk,
     }
     assert earlier.pk not in counting.values()
+
+
+def test_a_complaint_is_closed_with_what_the_recheck_found_by_a_writer_only(survey_round, viewer):
+    complaint = Complaint.objects.create(
+        round=survey_round,
+        household=survey_round.reviews.first().household,
+        received_on=datetime.date(2022, 11, 12),
+        content="Hộ H1 khó khăn hơn",
+    )
+    with pytest.raises(PermissionDenied):
+        services.resolve_complaint(complaint=complaint, outcome="Đã xác minh", by=viewer)
+    with pytest.raises(ValidationError, match="what the re-check found"):
+        services.resolve_complaint(complaint=complaint, outcome=" ", by=writer())
+    services.resolve_complaint(complaint=complaint, outcome=" Đã xác minh ", by=writer())
+    complaint.refresh_from_db()
+    assert (complaint.outcome, complaint.resolved_on) == ("Đã xác minh", today())
