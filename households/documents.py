@@ -1,7 +1,7 @@
 """The printed summary of a commune's annual review (A4, Decree 30/2020): households by village and
 category with rates, deprived indicators, transitions, the list of poor and near-poor households (ID
-numbers masked) and the district and province roll-up. The figures come from the functions the
-summary pages use, so the document and the pages always agree."""
+numbers masked) and the district and province roll-up. The figures come from `summaries.summary`, as
+the summary pages' do, so the document and the pages always agree."""
 
 from django.db.models import Case, Prefetch, When
 from django.utils import translation
