@@ -5,6 +5,7 @@
 - Only the department approves, amends, cancels and closes (access.can_approve_plans).
 - Money is recorded against activities of approved plans; spending over the plan needs an explicit
   confirmation and stays flagged on every page.
+- Permissions as households.services says: a service checks the actor's (`by`) role, PermissionDenied.
 """
 
 import datetime

@@ -99,13 +99,16 @@ class _Shown:
         return str(value)
 
 
-def changes(*histories, hidden: dict | None = None, label=str) -> list[Entry]:
+def changes(*histories, hidden: dict | None = None, label=str, known: dict | None = None) -> list[Entry]:
     """Entries for the historical rows of `histories` (querysets of `Model.history`), newest first.
 
     `hidden`: field name → function giving what the user may see of a value (citizen ID numbers).
     `label(row)`: the record's name in the list, e.g. "Member: Y Nhung".
+    `known`: model → {pk: record} already read, whose names then need no query.
     """
     shown = _Shown(hidden or {})
+    for model, records in (known or {}).items():
+        shown.related[model] = dict(records)
     entries = []
     for history in histories:
         rows = list(history.select_related("history_user").order_by("id", "history_date", "history_id"))

@@ -102,7 +102,7 @@ def _officer(commune: Commune):
     return user
 
 
-def _members(household: Household, rng: random.Random) -> None:
+def _members(household: Household, rng: random.Random, officer) -> None:
     head_born = rng.randint(1962, 1998)
     people = [("head", False, head_born), ("spouse", True, head_born + rng.randint(-3, 4))]
     for _ in range(rng.randint(1, 5)):
@@ -131,10 +131,10 @@ def _members(household: Household, rng: random.Random) -> None:
                 else "not_working_age"
             ),
         )
-        services.add_member(household=household, person=person, relation=relation)
+        services.add_member(household=household, person=person, relation=relation, by=officer)
 
 
-def seed_households(commune: Commune) -> list[Household]:
+def seed_households(commune: Commune, officer) -> list[Household]:
     households = []
     for village_index, village in enumerate(commune.villages.order_by("name"), start=1):
         for number in range(1, HOUSEHOLDS_PER_VILLAGE + 1):
@@ -154,7 +154,7 @@ def seed_households(commune: Commune) -> list[Household]:
                 },
             )
             if created:
-                _members(household, rng)
+                _members(household, rng, officer)
             households.append(household)
     return households
 
@@ -168,7 +168,7 @@ def seed_round(commune: Commune, year: int, households: list[Household], officer
         return datetime.date(year, *STEP_DATES[state])
 
     review_round = services.open_round(commune=commune, year=year, by=officer, on=on(State.PREPARATION))
-    services.list_households(review_round=review_round, households=households)
+    services.list_households(review_round=review_round, households=households, by=officer)
     services.move_round(review_round=review_round, to_state=State.SURVEY, by=officer, on=on(State.SURVEY))
     review_round.refresh_from_db()
     for review in review_round.reviews.select_related("household", "round"):
@@ -229,13 +229,14 @@ def seed_farm_average(commune: Commune, households: list[Household], officer) ->
             requested_on=datetime.date(2022, 8, 15),
             income_12_months=4 * 12 * 1_800_000,
             member_count=4,
+            by=officer,
         )
         services.decide_farm_average(
             record=record, recognised=True, on=datetime.date(2022, 8, 29), by=officer
         )
 
 
-def seed_move(households: list[Household]) -> None:
+def seed_move(households: list[Household], officer) -> None:
     """A daughter marries into another household of the village in 2023: her history stays on both."""
     first, second = households[0], households[1]
     if Member.objects.filter(household=second, joined_on=datetime.date(2023, 3, 1)).exists():
@@ -243,7 +244,7 @@ def seed_move(households: list[Household]) -> None:
     child = first.members.current().filter(relation="child").order_by("person__birth_year", "pk").first()
     if child:
         services.move_member(
-            member=child, to_household=second, on=datetime.date(2023, 3, 1), relation="other"
+            member=child, to_household=second, on=datetime.date(2023, 3, 1), relation="other", by=officer
         )
 
 
@@ -251,8 +252,8 @@ def seed() -> None:
     for data in (communes_demo.MUONG_HOONG, communes_demo.NGOC_LINH_OLD):
         commune = Commune.objects.get(code=data["code"])
         officer = _officer(commune)
-        households = seed_households(commune)
+        households = seed_households(commune, officer)
         for year in YEARS:
             seed_round(commune, year, households, officer)
         seed_farm_average(commune, households, officer)
-        seed_move(households)
+        seed_move(households, officer)

@@ -1,19 +1,19 @@
 """The printed summary of a commune's annual review (A4, Decree 30/2020): households by village and
 category with rates, deprived indicators, transitions, the list of poor and near-poor households (ID
-numbers masked) and the district and province roll-up. The figures come from the functions the
-summary pages use, so the document and the pages always agree."""
+numbers masked) and the district and province roll-up. The figures come from `summaries.summary`, as
+the summary pages' do, so the document and the pages always agree."""
 
 from django.db.models import Case, Prefetch, When
 from django.utils import translation
 
 from communes.access import get_commune_for
-from communes.models import Commune, Organisation, today
+from communes.models import Organisation, today
 from core import documents
 from core.spreadsheets import xlsx_sheets_response
 from households import access, summaries
 from households.access import citizen_id_as_shown
+from households.forms import SummaryForm
 from households.models import Category, Household, Member, Relation
-from households.views import _summary_year, commune_summary_figures
 
 REPORT_SYMBOL = "BC"  # báo cáo
 LISTED = [Category.POOR, Category.NEAR_POOR]
@@ -43,34 +43,17 @@ def listed_households(commune, year: int, *, user):
     return rows
 
 
-def roll_up(user, commune, year: int) -> dict:
-    """The same figures for the user's communes of the commune's district and province: per commune,
-    the district and the province (what the area summary page shows for them), from one count by
-    commune of the province."""
-    households = access.households_for(user).filter(commune__province=commune.province_id)
-    by_commune = summaries.figures_by(households, year, ("commune", "commune__district"))
-    in_district = {
-        pk: f for (pk, district), f in by_commune.items() if district and district == commune.district_id
-    }
-    result = {"district": None, "communes": [], "province": None}
-    if in_district:
-        names = Commune.objects.in_bulk(list(in_district))
-        result["communes"] = sorted(
-            ((names[pk], figures) for pk, figures in in_district.items()), key=lambda item: item[0].name
-        )
-        result["district"] = (commune.district, summaries.total(in_district.values()))
-    result["province"] = (commune.province, summaries.total(by_commune.values()))
-    return result
-
-
 def summary_document_context(request, commune) -> dict:
-    _form, year, _years = _summary_year(request, Household.objects.filter(commune=commune))
-    figures = commune_summary_figures(commune, year)
+    """The summary page's figures, with the user's communes of the commune's district and province
+    (what the area summary page shows for them) rolled up."""
+    year = SummaryForm.for_households(request.GET, Household.objects.filter(commune=commune)).chosen_year
+    area = access.households_for(request.user).filter(commune__province=commune.province_id)
+    summary = summaries.summary(year, commune=commune, area=area)
     issuer = Organisation.objects.issuer_for(request.user, on=today())
     return {
-        **figures,
+        **vars(summary),
         "households": listed_households(commune, year, user=request.user),
-        "roll_up": roll_up(request.user, commune, year),
+        "roll_up": summary.roll_up(),
         "issuer": issuer,
         "number": documents.document_number("", REPORT_SYMBOL, issuer),
         "place_date": documents.undated(issuer.place_name if issuer else "", today().year),
@@ -140,7 +123,7 @@ def commune_summary_xlsx(request, pk):
                 "Chỉ số thiếu hụt",
                 ["Chiều thiếu hụt", "Chỉ số", "Số hộ", "Tỷ lệ (%)"],
                 [
-                    [str(r["indicator"].dimension), str(r["indicator"].name), r["count"], _float(r["rate"])]
+                    [str(r.indicator.dimension), str(r.indicator.name), r.count, _float(r.rate)]
                     for r in context["indicators"]
                 ],
             ),

@@ -13,7 +13,8 @@ from django.utils import translation
 from communes.models import AreaType
 from core.spreadsheets import xlsx_response
 from households import imports
-from households.access import citizen_id_as_shown, get_round_for
+from households.access import citizen_id_as_shown, get_round_for, households_for
+from households.forms import HouseholdFilterForm
 from households.models import Category, Household, Livelihood, Member, Relation, Sex
 
 CHUNK = 1000
@@ -42,9 +43,8 @@ def _vi(function):
 @_vi
 def households_xlsx(request):
     """One row per current member (a household without members has one row), as the import reads it."""
-    from households.views import filtered_households, with_columns
-
-    _form, households = filtered_households(request)
+    scoped = households_for(request.user)
+    households = HouseholdFilterForm.for_user(request.GET, request.user, scoped).filter(scoped)
     headers = [c.header for c in imports.HOUSEHOLD_COLUMNS] + ["Phân loại gần nhất", "Năm phân loại"]
 
     def chunks():
@@ -52,7 +52,7 @@ def households_xlsx(request):
         sorted ids are read from one cursor, the columns per chunk (per-row subqueries on a chunk only)."""
         ids = households.values_list("pk", flat=True).iterator(chunk_size=CHUNK)
         while chunk := list(itertools.islice(ids, CHUNK)):
-            rows = with_columns(Household.objects.filter(pk__in=chunk)).prefetch_related(
+            rows = HouseholdFilterForm.with_columns(Household.objects.filter(pk__in=chunk)).prefetch_related(
                 Prefetch(
                     "members",
                     queryset=Member.objects.current().select_related("person").order_by("joined_on", "pk"),

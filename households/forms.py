@@ -3,12 +3,24 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communes.access import communes_for, sees_all_communes
 from communes.models import Commune, Village, today
 from core import citizen_id
 from core.forms import OptimisticLockMixin, date_input
-from households import poverty, procedure
+from households import poverty, procedure, summaries
 from households.access import can_see_citizen_ids, citizen_id_as_shown
-from households.models import Category, Complaint, Household, Livelihood, Person, Relation, ReviewRound
+from households.models import (
+    Category,
+    Complaint,
+    Deprivation,
+    FarmAverageRecord,
+    Household,
+    HouseholdReview,
+    Livelihood,
+    Person,
+    Relation,
+    ReviewRound,
+)
 
 
 class VillageChoiceField(forms.ModelChoiceField):
@@ -167,6 +179,52 @@ class HouseholdFilterForm(forms.Form):
                 indicators.setdefault(indicator.key, indicator.name)
         self.fields["indicator"].choices = [("", _("Any")), *indicators.items()]
 
+    @classmethod
+    def for_user(cls, data, user, households):
+        """The filter of the user's `households`, bound to `data` (the query string) if any."""
+        return cls(
+            data or None,
+            communes=communes_for(user),
+            years=summaries.years_with_decisions(households),
+            every_commune=sees_all_communes(user),
+        )
+
+    FILTERED_FIELDS = (("commune", "commune"), ("village", "village"), ("livelihood", "main_livelihood"))
+
+    def filter(self, households):
+        """The households the filter selects, in list order: the list page and its Excel export share
+        it. The columns shown are added to a page's or a chunk's households only (`with_columns`)."""
+        households = households.order_by("commune__name", "village__name", "code", "pk")
+        data = self.cleaned_data if self.is_valid() else {}
+        year = data.get("year")
+        if data.get("q"):
+            households = households.search(data["q"])
+        for field, lookup in self.FILTERED_FIELDS:
+            if data.get(field):
+                households = households.filter(**{lookup: data[field]})
+        if data.get("category"):
+            if year:
+                households = households.existing_in(year)
+            households = households.in_category(data["category"], year)
+        if data.get("indicator"):
+            reviews = HouseholdReview.objects.counting(year)
+            households = households.filter(
+                pk__in=Deprivation.objects.filter(review__in=reviews, indicator=data["indicator"]).values(
+                    "review__household"
+                )
+            )
+        if data.get("farm_average"):
+            recognised = FarmAverageRecord.objects.filter(recognised=True)
+            if year:
+                recognised = recognised.filter(requested_on__year=year)
+            households = households.filter(pk__in=recognised.values("household"))
+        return households
+
+    @staticmethod
+    def with_columns(households):
+        """What the list shows of each household; correlated subqueries, so only for a page or a chunk."""
+        return households.select_related("village", "commune").with_latest_category()
+
 
 class OpenRoundForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, initial=lambda: today().year)
@@ -298,9 +356,21 @@ class SummaryForm(forms.Form):
 
     def __init__(self, *args, years, **kwargs):
         super().__init__(*args, **kwargs)
+        self.years = years
         self.fields["year"].choices = [(year, year) for year in years] or [
             (datetime.date.today().year, datetime.date.today().year)
         ]
+
+    @classmethod
+    def for_households(cls, data, households):
+        """The years in which some of `households` have decisions, bound to `data` if any."""
+        return cls(data or None, years=summaries.years_with_decisions(households))
+
+    @property
+    def chosen_year(self) -> int:
+        """The year chosen, else the latest with decisions, else this year."""
+        chosen = self.cleaned_data.get("year") if self.is_valid() else None
+        return chosen or (self.years[0] if self.years else today().year)
 
 
 class ImportForm(forms.Form):

@@ -137,7 +137,7 @@ class Household(models.Model):
         verbose_name_plural = _("households")
         ordering = ["commune", "code"]
         indexes = [
-            # The household list counts households by commune and village (see views.VillagePaginator).
+            # The household list counts households by commune and village (see pagination.VillagePaginator).
             models.Index(fields=["commune", "village"], name="household_commune_village"),
         ]
         constraints = [

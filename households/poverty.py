@@ -393,6 +393,15 @@ TRANSITIONS = (
     NEWLY_NEAR_POOR,
     UNCHANGED,
 )
+TRANSITION_LABELS = {
+    NEWLY_POOR: gettext_lazy("Newly poor"),
+    ESCAPED_POVERTY: gettext_lazy("Escaped poverty"),
+    POOR_TO_NEAR_POOR: gettext_lazy("Poor → near-poor"),
+    FELL_BACK: gettext_lazy("Near-poor → poor (fell back)"),
+    ESCAPED_NEAR_POVERTY: gettext_lazy("Escaped near-poverty"),
+    NEWLY_NEAR_POOR: gettext_lazy("Newly near-poor"),
+    UNCHANGED: gettext_lazy("Unchanged"),
+}
 
 
 def _group(category: str | None) -> str:

@@ -1,18 +1,23 @@
 """Writes that span several records: memberships, review rounds and their steps, surveys, requests.
 
 Views, the admin and the demo seed call these, so the rules hold whoever writes.
+
+Permissions, as in every services module: a service checks that the actor (`by`, keyword-only) may
+do the action by role and raises PermissionDenied; the caller (a view through the access helpers,
+the scoped admin, a command) has already resolved the objects within the actor's scope.
 """
 
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from communes.models import Commune, today
 from households import poverty, procedure
+from households.access import can_write
 from households.models import (
     Complaint,
     Deprivation,
@@ -32,14 +37,21 @@ def _date(value: datetime.date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def _require_writer(user) -> None:
+    """Households, members, reviews and requests are written by the writer roles only."""
+    if user is None or not can_write(user):
+        raise PermissionDenied
+
+
 # Members ----------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def add_member(
-    *, household: Household, person: Person, relation: str, joined_on: datetime.date | None = None
+    *, household: Household, person: Person, relation: str, joined_on: datetime.date | None = None, by
 ) -> Member:
     """Records a new person (or an existing one with no current household) as a member."""
+    _require_writer(by)
     person.full_clean()
     person.save()
     member = Member(household=household, person=person, relation=relation, joined_on=joined_on)
@@ -49,8 +61,23 @@ def add_member(
 
 
 @transaction.atomic
-def end_membership(*, member: Member, on: datetime.date) -> Member:
+def edit_member(
+    *, member: Member, person: Person, relation: str, joined_on: datetime.date | None, by
+) -> Member:
+    """Saves the person's details and the membership's relation and join date: both, or neither."""
+    _require_writer(by)
+    member.relation, member.joined_on = relation, joined_on
+    person.full_clean()
+    member.full_clean()
+    person.save()
+    member.save(update_fields=["relation", "joined_on"])
+    return member
+
+
+@transaction.atomic
+def end_membership(*, member: Member, on: datetime.date, by) -> Member:
     """The person left the household on `on` (moved out of the commune, died…); the record stays."""
+    _require_writer(by)
     if member.left_on is not None:
         raise ValidationError(_("This membership already ended."))
     member.left_on = on
@@ -60,8 +87,9 @@ def end_membership(*, member: Member, on: datetime.date) -> Member:
 
 
 @transaction.atomic
-def move_member(*, member: Member, to_household: Household, on: datetime.date, relation: str) -> Member:
+def move_member(*, member: Member, to_household: Household, on: datetime.date, relation: str, by) -> Member:
     """Ends the membership on `on` and starts one in `to_household` the same day: history is kept."""
+    _require_writer(by)
     if member.household_id == to_household.pk:
         raise ValidationError(_("The person already lives in this household."))
     if member.joined_on and on <= member.joined_on:
@@ -69,7 +97,7 @@ def move_member(*, member: Member, to_household: Household, on: datetime.date, r
             _("The move must come after the person joined the household (%(date)s).")
             % {"date": _date(member.joined_on)}
         )
-    end_membership(member=member, on=on)
+    end_membership(member=member, on=on, by=by)
     moved = Member(household=to_household, person=member.person, relation=relation, joined_on=on)
     moved.full_clean()
     moved.save()
@@ -82,6 +110,7 @@ def move_member(*, member: Member, to_household: Household, on: datetime.date, r
 @transaction.atomic
 def open_round(*, commune: Commune, year: int, by, on: datetime.date | None = None) -> ReviewRound:
     """The periodic review of `commune` for `year`, under the standard that covers that year."""
+    _require_writer(by)
     on = on or today()
     try:
         standard = poverty.standard_for_year(year)
@@ -100,9 +129,10 @@ def open_round(*, commune: Commune, year: int, by, on: datetime.date | None = No
 
 
 @transaction.atomic
-def list_households(*, review_round: ReviewRound, households: Iterable[Household] | None = None) -> int:
+def list_households(*, review_round: ReviewRound, households: Iterable[Household] | None = None, by) -> int:
     """Adds households to the round (by default every household of the commune on the register that
     year); returns how many were added. Households already listed are left as they are."""
+    _require_writer(by)
     if not review_round.accepts_households:
         raise ValidationError(_("Households can only be listed during preparation or the survey."))
     if households is None:
@@ -150,6 +180,7 @@ def move_round(
     posting_ends_on: datetime.date | None = None,
 ) -> RoundStep:
     """Moves the round to the next legal step and records who did it and when."""
+    _require_writer(by)
     review_round = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
     on = on or today()
     check_move(review_round, to_state, on)
@@ -217,6 +248,7 @@ def record_survey(
     on: datetime.date | None = None,
 ) -> poverty.Classification:
     """Saves the survey answers and the category they give. The computed category is never typed."""
+    _require_writer(by)
     review.round = _locked_round(review)
     if not review.round.accepts_answers:
         raise ValidationError(_("Survey answers can only be entered while the round is at the survey step."))
@@ -254,6 +286,7 @@ def set_final_category(*, review: HouseholdReview, category: str, reason: str, b
 
     An empty category, or the computed one, returns the household to its computed category.
     """
+    _require_writer(by)
     review.round = _locked_round(review)
     if not review.round.accepts_final_categories:
         raise ValidationError(
@@ -278,6 +311,7 @@ def request_ad_hoc_review(
     *, household: Household, requested_on: datetime.date, by, note: str = ""
 ) -> ReviewRound:
     """A household's request (form 04) for a review during the year: decided within 15 days."""
+    _require_writer(by)
     if requested_on > today():
         raise ValidationError(_("The request date cannot be in the future."))
     pending = ReviewRound.objects.filter(kind=ReviewRound.Kind.AD_HOC, reviews__household=household).exclude(
@@ -312,11 +346,24 @@ def request_ad_hoc_review(
 
 
 @transaction.atomic
-def record_complaint(*, complaint: Complaint) -> Complaint:
+def record_complaint(*, complaint: Complaint, by) -> Complaint:
+    _require_writer(by)
     if complaint.round.state != State.PUBLIC_POSTING:
         raise ValidationError(_("Complaints are recorded during the public posting."))
     complaint.full_clean()
     complaint.save()
+    return complaint
+
+
+@transaction.atomic
+def resolve_complaint(
+    *, complaint: Complaint, outcome: str, by, on: datetime.date | None = None
+) -> Complaint:
+    """Closes the complaint with its outcome, on `on` (today by default)."""
+    _require_writer(by)
+    complaint.outcome, complaint.resolved_on = outcome.strip(), on or today()
+    complaint.full_clean()
+    complaint.save(update_fields=["outcome", "resolved_on"])
     return complaint
 
 
@@ -325,9 +372,10 @@ def record_complaint(*, complaint: Complaint) -> Complaint:
 
 @transaction.atomic
 def record_farm_average_request(
-    *, household: Household, requested_on: datetime.date, income_12_months: int, member_count: int
+    *, household: Household, requested_on: datetime.date, income_12_months: int, member_count: int, by
 ) -> FarmAverageRecord:
     """Records the request and computes whether it meets the criteria; the commune decides after."""
+    _require_writer(by)
     if member_count < 1:
         raise ValidationError(_("A household has at least one member."))
     try:
@@ -354,6 +402,7 @@ def record_farm_average_request(
 def decide_farm_average(
     *, record: FarmAverageRecord, recognised: bool, on: datetime.date, by
 ) -> FarmAverageRecord:
+    _require_writer(by)
     if record.decided_on is not None:
         raise ValidationError(_("The commune already decided on this request."))
     if recognised and not record.eligible:

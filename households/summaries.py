@@ -11,10 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch
 
+from communes.models import Commune, District, Province, Village
 from households import poverty
-from households.models import Deprivation, HouseholdReview, ReviewRound, on_register_in
+from households.models import Deprivation, Household, HouseholdReview, ReviewRound, on_register_in
 
 CATEGORY_FIELDS = (poverty.POOR, poverty.NEAR_POOR, poverty.AVERAGE, poverty.NOT_POOR)
 COUNTED_TRANSITIONS = tuple(kind for kind in poverty.TRANSITIONS if kind != poverty.UNCHANGED)
@@ -146,6 +147,111 @@ def indicator_counts(households, year: int, group_by: tuple[str, ...] = ()) -> d
         key = tuple(row[name] for name in prefixed)
         result.setdefault(key, {})[row["indicator"]] = row["count"]
     return result
+
+
+@dataclass
+class IndicatorRow:
+    indicator: poverty.Indicator
+    count: int
+    rate: Decimal | None
+
+
+@dataclass
+class Summary:
+    """One year's figures as the summary pages, the printed summary and its workbook show them.
+
+    The total and the transitions are the commune's when a commune is summarised, else the area's."""
+
+    year: int
+    total: Figures
+    transitions: list[tuple[str, int]]
+    # The commune: its villages, its households deprived by indicator under the year's standard.
+    commune: Commune | None = None
+    rows: list[tuple[Village, Figures]] = field(default_factory=list)
+    indicators: list[IndicatorRow] = field(default_factory=list)
+    standard: poverty.Standard | None = None
+    # The area, by commune as recorded, district, province and (if asked) today's commune.
+    communes: list[tuple[Commune, Figures]] = field(default_factory=list)
+    districts: list[tuple[District | None, Figures]] = field(default_factory=list)
+    provinces: list[tuple[Province, Figures]] = field(default_factory=list)
+    today_units: list[dict] = field(default_factory=list)
+
+    def roll_up(self) -> dict:
+        """The area's figures around the commune: its district's communes, the district, the province."""
+        district = self.commune.district_id
+        in_district = [(c, f) for c, f in self.communes if district and c.district_id == district]
+        return {
+            "communes": in_district,
+            "district": (self.commune.district, total(f for _c, f in in_district)) if in_district else None,
+            "province": (self.commune.province, total(f for _c, f in self.communes)),
+        }
+
+
+def summary(year: int, *, commune: Commune | None = None, area=None, today_units: bool = False) -> Summary:
+    """The figures of `year`, each from one grouped query.
+
+    `commune`: by village and by deprived indicator, for all its households.
+    `area`: households (in a user's scope) by commune as recorded, rolled up by district and province
+    in Python; with `today_units`, also to the communes that carry merged ones on today."""
+    result = Summary(year=year, total=Figures(), transitions=[], commune=commune)
+    if area is not None:
+        _roll_up(result, area, today_units)
+    if commune is not None:
+        households = Household.objects.filter(commune=commune)
+        by_village = figures_by(households, year, ("village",))
+        result.total = total(by_village.values())
+        villages = Village.objects.filter(pk__in=[key[0] for key in by_village]).order_by("name")
+        result.rows = [(village, by_village[(village.pk,)]) for village in villages]
+        try:
+            result.standard = poverty.standard_for_year(year)
+        except poverty.ClassificationError:
+            result.standard = poverty.DECREE_07_2021
+        counts = indicator_counts(households, year).get((), {})
+        deprived = [(indicator, counts.get(indicator.key, 0)) for indicator in result.standard.indicators]
+        result.indicators = [IndicatorRow(i, n, _rate(n, result.total.households)) for i, n in deprived]
+    labels, moves = poverty.TRANSITION_LABELS, result.total.transitions
+    result.transitions = [(labels[kind], moves.get(kind, 0)) for kind in COUNTED_TRANSITIONS]
+    return result
+
+
+def _roll_up(result: Summary, households, today_units: bool) -> None:
+    by_commune = figures_by(households, result.year, ("commune",))
+    result.total = total(by_commune.values())
+    communes = Commune.objects.filter(pk__in=[key[0] for key in by_commune]).select_related(
+        "district", "province"
+    )
+    if today_units:
+        successors = Commune.objects.select_related("province")
+        twice = successors.prefetch_related(Prefetch("successors", queryset=successors))
+        communes = communes.prefetch_related(Prefetch("successors", queryset=twice))
+    by_district: dict[District | None, Figures] = {}
+    by_province: dict[Province, Figures] = {}
+    units: dict[int, dict] = {}
+    for commune in sorted(communes, key=lambda commune: (commune.name, commune.pk)):
+        figures = by_commune[(commune.pk,)]
+        result.communes.append((commune, figures))
+        by_district.setdefault(commune.district, Figures()).add(figures)
+        by_province.setdefault(commune.province, Figures()).add(figures)
+        if today_units:
+            unit = _today_unit(commune)
+            entry = units.setdefault(unit.pk, {"unit": unit, "figures": Figures(), "from": []})
+            entry["figures"].add(figures)
+            if unit.pk != commune.pk:
+                entry["from"].append(commune)
+    result.districts = sorted(by_district.items(), key=lambda item: item[0].name if item[0] else "")
+    result.provinces = sorted(by_province.items(), key=lambda item: item[0].name)
+    result.today_units = sorted(units.values(), key=lambda entry: entry["unit"].name)
+
+
+def _today_unit(commune: Commune) -> Commune:
+    """The commune that carries on `commune` today: follow single successor links (a split stays put)."""
+    seen = {commune.pk}
+    while True:
+        successors = list(commune.successors.all())
+        if len(successors) != 1 or successors[0].pk in seen:
+            return commune
+        commune = successors[0]
+        seen.add(commune.pk)
 
 
 def years_with_decisions(households) -> list[int]:

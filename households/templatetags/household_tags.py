@@ -4,6 +4,7 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
 
+from households import poverty
 from households.models import Category
 
 register = template.Library()
@@ -28,9 +29,7 @@ def category_badge(value):
 
 @register.filter
 def transition_label(value) -> str:
-    from households.views import TRANSITION_LABELS
-
-    return TRANSITION_LABELS.get(value, "") if value else ""
+    return poverty.TRANSITION_LABELS.get(value, "") if value else ""
 
 
 @register.filter

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from communes.models import Role
 from households.models import Household, Member, Person
-from households.tests.helpers import make_household, make_person
+from households.tests.helpers import make_household, make_person, writer
 from tests.fixtures import make_user
 from tests.forms import posted
 
@@ -172,9 +172,9 @@ def test_bulk_listing_households_for_a_round_records_their_history(geography, ho
     from households.models import HouseholdReview
 
     review_round = services.open_round(
-        commune=geography["muong_hoong"], year=2024, by=None, on=datetime.date(2024, 9, 1)
+        commune=geography["muong_hoong"], year=2024, by=writer(), on=datetime.date(2024, 9, 1)
     )
-    services.list_households(review_round=review_round)
+    services.list_households(review_round=review_round, by=writer())
     assert HouseholdReview.history.filter(household_id=household.pk, history_type="+").count() == 1
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from communes.models import Village
-from households import views
+from households import pagination
 from households.models import Household
 from households.tests.helpers import decided_year, make_household
 
@@ -25,7 +25,7 @@ def codes_on_every_page(client, params=None):
 def test_pages_follow_commune_name_village_name_and_code(
     geography, client_of, department_officer, monkeypatch
 ):
-    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 3)
     # Both Ngọc Linh communes share their name, and their "Thôn 1": their households interleave by code.
     old, new = geography["ngoc_linh_old"], geography["ngoc_linh_new"]
     Village.objects.get_or_create(commune=new, name="Thôn 1")

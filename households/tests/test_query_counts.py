@@ -1,5 +1,6 @@
-"""A household's page and a review round's page run the same number of queries however many members,
-years of reviews or households there are (the list, summaries and documents have theirs elsewhere)."""
+"""A household's page, its history and a review round's page run the same number of queries however
+many members, changes, years of reviews or households there are (the list, summaries and documents
+have theirs elsewhere)."""
 
 import pytest
 from django.urls import reverse
@@ -16,6 +17,11 @@ DETAIL_QUERIES = 4 + 5
 # Session, user, profile and the issuing body (4), the round, the results counted, the page's count and
 # households with their deprivations counted, the steps, the complaints (6).
 ROUND_QUERIES = 4 + 6
+# Session, user, profile and the issuing body (4), the household with its commune and village, its
+# members' names, the rounds of its reviews with their communes (3), the histories of the household,
+# its memberships, their people and its reviews with who made each change (4), the people the
+# memberships name, the users who surveyed (2).
+HISTORY_QUERIES = 4 + 9
 
 
 @pytest.mark.parametrize(("members", "years"), [(1, 1), (8, 3)])
@@ -49,3 +55,21 @@ def test_the_round_page_runs_a_constant_number_of_queries(
     assert counts["poor"] + counts["average"] == households == response.context["surveyed"]
     assert response.context["left"] == 0
     assert len(response.context["page"].object_list) == min(households, 50)
+
+
+@pytest.mark.parametrize("changes", [1, 12])
+def test_the_history_page_runs_a_constant_number_of_queries(
+    geography, client_of, department_officer, muong_hoong_officer, django_assert_num_queries, changes
+):
+    commune = geography["muong_hoong"]
+    household = make_household(commune, "H1")
+    for n in range(changes):
+        Member.objects.create(household=household, person=make_person(f"Người {n}"), relation="child")
+        household.head_name = f"A {n}"
+        household.save()
+    for year in range(2023, 2024 + changes // 4):
+        decided_year(commune, year, {household: "poor" if year % 2 else "near_poor"}, by=muong_hoong_officer)
+    client = client_of(department_officer)
+    with django_assert_num_queries(HISTORY_QUERIES):
+        response = client.get(reverse("households:history", args=[household.pk]))
+    assert len(response.context["entries"]) > 3 * changes

@@ -3,14 +3,16 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from communes.models import Commune, today
 from households import services
 from households.forms import HouseholdForm, PersonForm
 from households.models import Household, Member, Person
-from households.tests.helpers import make_household, make_person, village
+from households.tests.helpers import make_household, make_person, village, writer
+from tests.forms import posted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -62,7 +64,10 @@ def test_two_people_cannot_share_a_citizen_id(geography):
     twin = Person(full_name="Y Khác", birth_year=1979, sex="female", citizen_id="062179510011")
     with pytest.raises(ValidationError, match="citizen ID"):
         services.add_member(
-            household=make_household(geography["muong_hoong"], "X1"), person=twin, relation="head"
+            household=make_household(geography["muong_hoong"], "X1"),
+            person=twin,
+            relation="head",
+            by=writer(),
         )
 
 
@@ -86,7 +91,7 @@ def test_moving_a_member_keeps_their_history(geography):
         household=first, person=person, relation="child", joined_on=datetime.date(2000, 1, 1)
     )
     moved = services.move_member(
-        member=member, to_household=second, on=datetime.date(2023, 3, 1), relation="spouse"
+        member=member, to_household=second, on=datetime.date(2023, 3, 1), relation="spouse", by=writer()
     )
     member.refresh_from_db()
     assert member.left_on == datetime.date(2023, 3, 1)
@@ -107,11 +112,11 @@ def test_a_move_before_joining_or_into_the_same_household_is_refused(geography):
     )
     with pytest.raises(ValidationError, match="after the person joined"):
         services.move_member(
-            member=member, to_household=second, on=datetime.date(2019, 1, 1), relation="other"
+            member=member, to_household=second, on=datetime.date(2019, 1, 1), relation="other", by=writer()
         )
     with pytest.raises(ValidationError, match="already lives"):
         services.move_member(
-            member=member, to_household=first, on=datetime.date(2021, 1, 1), relation="other"
+            member=member, to_household=first, on=datetime.date(2021, 1, 1), relation="other", by=writer()
         )
 
 
@@ -156,3 +161,38 @@ def test_a_village_of_another_commune_is_refused(geography):
     )
     with pytest.raises(ValidationError, match="not in the household's commune"):
         household.full_clean()
+
+
+def test_a_member_edit_whose_membership_is_refused_leaves_the_person_unchanged(
+    geography, client_of, muong_hoong_officer
+):
+    person = make_person("Y Nhung")
+    member = Member.objects.create(
+        household=make_household(geography["muong_hoong"], "E1"),
+        person=person,
+        relation="child",
+        joined_on=datetime.date(2010, 1, 1),
+        left_on=datetime.date(2020, 1, 1),
+    )
+    client = client_of(muong_hoong_officer)
+    url = reverse("households:member_edit", args=[member.pk])
+    # Joining after leaving breaks the membership's dates: neither the person nor the membership is saved.
+    data = posted(client.get(url).context["form"], full_name="Y Nhung Mới", joined_on="01/01/2021")
+    assert client.post(url, data).status_code == 200
+    person.refresh_from_db()
+    member.refresh_from_db()
+    assert person.full_name == "Y Nhung" and member.joined_on == datetime.date(2010, 1, 1)
+
+
+def test_the_household_services_refuse_an_actor_who_may_not_write(geography, viewer):
+    household = make_household(geography["muong_hoong"], "F1")
+    member = Member.objects.create(household=household, person=make_person(), relation="head")
+    with pytest.raises(PermissionDenied):
+        services.edit_member(member=member, person=member.person, relation="head", joined_on=None, by=viewer)
+    with pytest.raises(PermissionDenied):
+        services.end_membership(member=member, on=today(), by=viewer)
+    with pytest.raises(PermissionDenied):
+        services.add_member(
+            household=household, person=Person(full_name="Y Lan", birth_year=2000), relation="child", by=None
+        )
+    assert Member.objects.current().filter(household=household).count() == 1

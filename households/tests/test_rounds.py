@@ -3,11 +3,12 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
+from communes.models import today
 from households import services
 from households.models import Complaint, HouseholdReview, ReviewRound
-from households.tests.helpers import decide, make_household, open_survey, survey_as
+from households.tests.helpers import decide, make_household, open_survey, survey_as, writer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 State = ReviewRound.State
@@ -80,11 +81,17 @@ def test_a_step_cannot_go_back_in_time_nor_into_the_future(survey_round, muong_h
         survey_as(review, "poor")
     with pytest.raises(ValidationError, match="before the previous one"):
         services.move_round(
-            review_round=survey_round, to_state=State.VILLAGE_MEETING, by=None, on=datetime.date(2022, 9, 5)
+            review_round=survey_round,
+            to_state=State.VILLAGE_MEETING,
+            by=writer(),
+            on=datetime.date(2022, 9, 5),
         )
     with pytest.raises(ValidationError, match="future"):
         services.move_round(
-            review_round=survey_round, to_state=State.VILLAGE_MEETING, by=None, on=datetime.date(2999, 1, 1)
+            review_round=survey_round,
+            to_state=State.VILLAGE_MEETING,
+            by=writer(),
+            on=datetime.date(2999, 1, 1),
         )
 
 
@@ -92,33 +99,34 @@ def test_approval_waits_for_the_posting_to_end_and_the_complaints_to_be_rechecke
     for review in survey_round.reviews.all():
         survey_as(review, "near_poor")
     services.move_round(
-        review_round=survey_round, to_state=State.VILLAGE_MEETING, by=None, on=datetime.date(2022, 11, 1)
+        review_round=survey_round, to_state=State.VILLAGE_MEETING, by=writer(), on=datetime.date(2022, 11, 1)
     )
     services.move_round(
         review_round=survey_round,
         to_state=State.PUBLIC_POSTING,
-        by=None,
+        by=writer(),
         on=datetime.date(2022, 11, 10),
         posting_ends_on=datetime.date(2022, 11, 20),
     )
     survey_round.refresh_from_db()
     with pytest.raises(ValidationError, match="runs until 20/11/2022"):
         services.move_round(
-            review_round=survey_round, to_state=State.APPROVED, by=None, on=datetime.date(2022, 11, 15)
+            review_round=survey_round, to_state=State.APPROVED, by=writer(), on=datetime.date(2022, 11, 15)
         )
     complaint = services.record_complaint(
         complaint=Complaint(
             round=survey_round, received_on=datetime.date(2022, 11, 12), content="Hộ H1 khó khăn hơn"
-        )
+        ),
+        by=writer(),
     )
     with pytest.raises(ValidationError, match="1 complaints are still open"):
         services.move_round(
-            review_round=survey_round, to_state=State.APPROVED, by=None, on=datetime.date(2022, 11, 25)
+            review_round=survey_round, to_state=State.APPROVED, by=writer(), on=datetime.date(2022, 11, 25)
         )
     complaint.outcome, complaint.resolved_on = "Đã xác minh lại", datetime.date(2022, 11, 18)
     complaint.save()
     services.move_round(
-        review_round=survey_round, to_state=State.APPROVED, by=None, on=datetime.date(2022, 11, 25)
+        review_round=survey_round, to_state=State.APPROVED, by=writer(), on=datetime.date(2022, 11, 25)
     )
 
 
@@ -130,11 +138,11 @@ def test_a_decided_round_is_read_only(survey_round):
     with pytest.raises(ValidationError, match="only be entered while the round is at the survey"):
         survey_as(review, "not_poor")
     with pytest.raises(ValidationError, match="village meeting"):
-        services.set_final_category(review=review, category="near_poor", reason="x", by=None)
+        services.set_final_category(review=review, category="near_poor", reason="x", by=writer())
     with pytest.raises(ValidationError, match="listed during preparation or the survey"):
-        services.list_households(review_round=survey_round)
+        services.list_households(review_round=survey_round, by=writer())
     services.move_round(
-        review_round=survey_round, to_state=State.REPORTED, by=None, on=datetime.date(2022, 12, 10)
+        review_round=survey_round, to_state=State.REPORTED, by=writer(), on=datetime.date(2022, 12, 10)
     )
     survey_round.refresh_from_db()
     assert survey_round.allowed_moves() == ()
@@ -146,13 +154,13 @@ def test_the_computed_category_comes_from_the_answers_and_the_standard(survey_ro
         review=review,
         monthly_income_per_person=1_500_000,
         deprived=["nutrition", "employment", "dependants"],
-        by=None,
+        by=writer(),
     )
     review.refresh_from_db()
     assert result.category == review.computed_category == review.category == "poor"
     assert sorted(review.deprived_keys) == ["dependants", "employment", "nutrition"]
     services.record_survey(
-        review=review, monthly_income_per_person=1_500_000, deprived=["nutrition"], by=None
+        review=review, monthly_income_per_person=1_500_000, deprived=["nutrition"], by=writer()
     )
     review.refresh_from_db()
     assert review.category == "near_poor" and review.deprived_keys == ["nutrition"]
@@ -162,25 +170,25 @@ def test_unknown_indicators_and_negative_income_are_refused(survey_round):
     review = survey_round.reviews.first()
     with pytest.raises(ValidationError, match="Unknown indicator"):
         services.record_survey(
-            review=review, monthly_income_per_person=1, deprived=["household_waste"], by=None
+            review=review, monthly_income_per_person=1, deprived=["household_waste"], by=writer()
         )
     with pytest.raises(ValidationError, match="negative"):
-        services.record_survey(review=review, monthly_income_per_person=-1, deprived=[], by=None)
+        services.record_survey(review=review, monthly_income_per_person=-1, deprived=[], by=writer())
 
 
 def test_the_meeting_may_change_a_category_only_with_a_reason(survey_round):
     for review in survey_round.reviews.all():
         survey_as(review, "near_poor")
     services.move_round(
-        review_round=survey_round, to_state=State.VILLAGE_MEETING, by=None, on=datetime.date(2022, 11, 1)
+        review_round=survey_round, to_state=State.VILLAGE_MEETING, by=writer(), on=datetime.date(2022, 11, 1)
     )
     review = survey_round.reviews.first()
     with pytest.raises(ValidationError, match="reason"):
-        services.set_final_category(review=review, category="poor", reason=" ", by=None)
-    services.set_final_category(review=review, category="poor", reason="Ốm nặng dài ngày", by=None)
+        services.set_final_category(review=review, category="poor", reason=" ", by=writer())
+    services.set_final_category(review=review, category="poor", reason="Ốm nặng dài ngày", by=writer())
     review.refresh_from_db()
     assert (review.computed_category, review.final_category, review.category) == ("near_poor", "poor", "poor")
-    services.set_final_category(review=review, category="", reason="", by=None)
+    services.set_final_category(review=review, category="", reason="", by=writer())
     review.refresh_from_db()
     assert (review.final_category, review.category) == ("", "near_poor")
 
@@ -198,15 +206,16 @@ def test_the_database_keeps_the_category_consistent(survey_round):
 
 def test_one_periodic_round_per_commune_and_year(survey_round, geography):
     with pytest.raises(ValidationError, match="already has its periodic review"):
-        services.open_round(commune=geography["muong_hoong"], year=2022, by=None)
+        services.open_round(commune=geography["muong_hoong"], year=2022, by=writer())
 
 
 def test_a_round_records_the_standard_of_its_year(geography):
     assert (
-        services.open_round(commune=geography["muong_hoong"], year=2023, by=None).standard == "decree_07_2021"
+        services.open_round(commune=geography["muong_hoong"], year=2023, by=writer()).standard
+        == "decree_07_2021"
     )
     assert (
-        services.open_round(commune=geography["ngoc_linh_new"], year=2027, by=None).standard
+        services.open_round(commune=geography["ngoc_linh_new"], year=2027, by=writer()).standard
         == "decree_351_2025"
     )
 
@@ -221,13 +230,15 @@ def test_an_ad_hoc_request_has_a_15_day_deadline_and_is_listed_when_overdue(hous
     assert list(ReviewRound.objects.overdue(on=datetime.date(2024, 3, 30))) == []
     assert list(ReviewRound.objects.overdue(on=datetime.date(2024, 3, 31))) == [review_round]
     with pytest.raises(ValidationError, match="already has an ad-hoc review"):
-        services.request_ad_hoc_review(household=household, requested_on=datetime.date(2024, 3, 20), by=None)
+        services.request_ad_hoc_review(
+            household=household, requested_on=datetime.date(2024, 3, 20), by=writer()
+        )
     survey_as(review_round.reviews.get(), "poor")
     services.move_round(
-        review_round=review_round, to_state=State.PUBLIC_POSTING, by=None, on=datetime.date(2024, 3, 20)
+        review_round=review_round, to_state=State.PUBLIC_POSTING, by=writer(), on=datetime.date(2024, 3, 20)
     )
     services.move_round(
-        review_round=review_round, to_state=State.APPROVED, by=None, on=datetime.date(2024, 3, 28)
+        review_round=review_round, to_state=State.APPROVED, by=writer(), on=datetime.date(2024, 3, 28)
     )
     assert list(ReviewRound.objects.overdue(on=datetime.date(2024, 4, 30))) == []
 
@@ -238,13 +249,15 @@ def test_a_later_ad_hoc_decision_is_the_category_of_the_year(survey_round, geogr
     decide(survey_round)
     household = survey_round.reviews.first().household
     ad_hoc = services.request_ad_hoc_review(
-        household=household, requested_on=datetime.date(2022, 12, 15), by=None
+        household=household, requested_on=datetime.date(2022, 12, 15), by=writer()
     )
     survey_as(ad_hoc.reviews.get(), "poor")
     services.move_round(
-        review_round=ad_hoc, to_state=State.PUBLIC_POSTING, by=None, on=datetime.date(2022, 12, 16)
+        review_round=ad_hoc, to_state=State.PUBLIC_POSTING, by=writer(), on=datetime.date(2022, 12, 16)
     )
-    services.move_round(review_round=ad_hoc, to_state=State.APPROVED, by=None, on=datetime.date(2022, 12, 22))
+    services.move_round(
+        review_round=ad_hoc, to_state=State.APPROVED, by=writer(), on=datetime.date(2022, 12, 22)
+    )
     annotated = type(household).objects.with_latest_category().with_category_in(2022).get(pk=household.pk)
     assert annotated.latest_category == annotated.year_category == "poor"
     assert annotated.latest_category_year == 2022
@@ -269,10 +282,10 @@ def test_low_income_workers_are_found_from_the_review(survey_round):
 
 
 def _ad_hoc(household, *, requested_on, decided_on, category):
-    ad_hoc = services.request_ad_hoc_review(household=household, requested_on=requested_on, by=None)
+    ad_hoc = services.request_ad_hoc_review(household=household, requested_on=requested_on, by=writer())
     survey_as(ad_hoc.reviews.get(), category)
-    services.move_round(review_round=ad_hoc, to_state=State.PUBLIC_POSTING, by=None, on=requested_on)
-    services.move_round(review_round=ad_hoc, to_state=State.APPROVED, by=None, on=decided_on)
+    services.move_round(review_round=ad_hoc, to_state=State.PUBLIC_POSTING, by=writer(), on=requested_on)
+    services.move_round(review_round=ad_hoc, to_state=State.APPROVED, by=writer(), on=decided_on)
     return ad_hoc.reviews.get()
 
 
@@ -304,3 +317,19 @@ def test_one_review_per_household_and_year_counts_in_the_figures(survey_round):
         third.pk: periodic[third.pk].pk,
     }
     assert earlier.pk not in counting.values()
+
+
+def test_a_complaint_is_closed_with_what_the_recheck_found_by_a_writer_only(survey_round, viewer):
+    complaint = Complaint.objects.create(
+        round=survey_round,
+        household=survey_round.reviews.first().household,
+        received_on=datetime.date(2022, 11, 12),
+        content="Hộ H1 khó khăn hơn",
+    )
+    with pytest.raises(PermissionDenied):
+        services.resolve_complaint(complaint=complaint, outcome="Đã xác minh", by=viewer)
+    with pytest.raises(ValidationError, match="what the re-check found"):
+        services.resolve_complaint(complaint=complaint, outcome=" ", by=writer())
+    services.resolve_complaint(complaint=complaint, outcome=" Đã xác minh ", by=writer())
+    complaint.refresh_from_db()
+    assert (complaint.outcome, complaint.resolved_on) == ("Đã xác minh", today())

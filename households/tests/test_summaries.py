@@ -110,7 +110,7 @@ def test_each_transition_is_counted_and_shown_on_the_household_page(
     assert figures.transitions == expected
     from django.utils import translation
 
-    from households.views import TRANSITION_LABELS
+    from households.poverty import TRANSITION_LABELS
 
     page = client_of(muong_hoong_officer).get(household.get_absolute_url())
     with translation.override("vi"):

@@ -1,0 +1,428 @@
+"""Households and their members: the list, the record, its history and its state on a past day."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communes.access import communes_for
+from communes.models import Commune, Village, today
+from core import history
+from households import pagination, poverty, services
+from households.access import (
+    can_write,
+    citizen_id_as_shown,
+    get_farm_average_for,
+    get_household_for,
+    get_member_for,
+    households_for,
+)
+from households.forms import (
+    AdHocRequestForm,
+    AsOfForm,
+    EndMembershipForm,
+    FarmAverageDecisionForm,
+    FarmAverageRequestForm,
+    HouseholdFilterForm,
+    HouseholdForm,
+    MemberEditForm,
+    MoveMemberForm,
+    PersonForm,
+)
+from households.models import FarmAverageRecord, Household, HouseholdReview, Member, Person, ReviewRound
+from households.pagination import VillagePaginator
+
+
+def _errors(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# Households ---------------------------------------------------------------------------------------
+
+
+def _list_columns(households):
+    """What the list shows of each household of a page, with its current members counted."""
+    current = (
+        Member.objects.current()
+        .filter(household=OuterRef("pk"))
+        .order_by()
+        .values("household")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return HouseholdFilterForm.with_columns(households).annotate(member_count=Coalesce(Subquery(current), 0))
+
+
+def household_list(request):
+    scoped = households_for(request.user)
+    form = HouseholdFilterForm.for_user(request.GET, request.user, scoped)
+    paginator = VillagePaginator(form.filter(scoped), pagination.PAGE_SIZE, columns=_list_columns)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "households/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": pagination.query_without_page(request),
+            "can_write": can_write(request.user),
+        },
+    )
+
+
+def _timeline(household):
+    """Each year's decided category, the reviews behind it, and the move from the previous year."""
+    reviews = (
+        household.reviews.select_related("round", "surveyed_by")
+        .prefetch_related("deprivations")
+        .order_by("-round__year", "-round__decided_on", "-pk")
+    )
+    years: dict[int, dict] = {}
+    for review in reviews:
+        entry = years.setdefault(
+            review.round.year, {"year": review.round.year, "reviews": [], "category": None}
+        )
+        entry["reviews"].append(review)
+        if entry["category"] is None and review.round.is_decided and review.category:
+            entry["category"] = review.category
+    for year, entry in years.items():
+        previous = years.get(year - 1, {}).get("category")
+        entry["transition"] = poverty.transition(previous, entry["category"])
+    return list(years.values())
+
+
+def household_detail(request, pk):
+    household = get_household_for(request.user, pk)
+    members = household.members.select_related("person").order_by("left_on", "joined_on", "pk")
+    return render(
+        request,
+        "households/detail.html",
+        {
+            "household": household,
+            "current_members": [m for m in members if m.left_on is None],
+            "past_members": [m for m in members if m.left_on is not None],
+            "timeline": _timeline(household),
+            "farm_average_records": household.farm_average_records.all(),
+            "can_write": can_write(request.user),
+            "ad_hoc_form": AdHocRequestForm(),
+        },
+    )
+
+
+def household_create(request):
+    if not can_write(request.user):
+        raise PermissionDenied
+    form = HouseholdForm(request.POST or None, communes=communes_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        household = form.save()
+        messages.success(request, _("Household %(household)s was created.") % {"household": household})
+        return redirect(household)
+    return render(request, "households/form.html", {"form": form, "household": None})
+
+
+def household_edit(request, pk):
+    household = get_household_for(request.user, pk, write=True)
+    form = HouseholdForm(request.POST or None, instance=household, communes=communes_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Household %(household)s was saved.") % {"household": household})
+        return redirect(household)
+    return render(request, "households/form.html", {"form": form, "household": household})
+
+
+def member_add(request, pk):
+    household = get_household_for(request.user, pk, write=True)
+    form = PersonForm(request.POST or None, instance=Person())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_member(
+                household=household,
+                person=form.save(commit=False),
+                relation=form.cleaned_data["relation"],
+                joined_on=form.cleaned_data["joined_on"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(name)s was added to the household.") % {"name": form.instance})
+            return redirect(household)
+    return render(
+        request, "households/member_form.html", {"form": form, "household": household, "member": None}
+    )
+
+
+def member_edit(request, pk):
+    member = get_member_for(request.user, pk, write=True)
+    form = MemberEditForm(
+        request.POST or None,
+        instance=member.person,
+        initial={"relation": member.relation, "joined_on": member.joined_on},
+        shown_to=request.user,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_member(
+                member=member,
+                person=form.save(commit=False),
+                relation=form.cleaned_data["relation"],
+                joined_on=form.cleaned_data["joined_on"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(name)s was saved.") % {"name": member.person})
+            return redirect(member.household)
+    return render(
+        request,
+        "households/member_form.html",
+        {"form": form, "household": member.household, "member": member},
+    )
+
+
+def member_move(request, pk):
+    member = get_member_for(request.user, pk, write=True)
+    if member.left_on is not None:
+        raise PermissionDenied
+    form = MoveMemberForm(
+        request.POST or None, households=households_for(request.user), exclude=member.household
+    )
+    end_form = EndMembershipForm(request.POST if "end" in request.POST else None, prefix="end")
+    if request.method == "POST" and "end" in request.POST:
+        if end_form.is_valid():
+            try:
+                services.end_membership(member=member, on=end_form.cleaned_data["on"], by=request.user)
+            except ValidationError as error:
+                end_form.add_error(None, error)
+            else:
+                messages.success(request, _("%(name)s left the household.") % {"name": member.person})
+                return redirect(member.household)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            moved = services.move_member(
+                member=member,
+                to_household=form.cleaned_data["to_household"],
+                on=form.cleaned_data["on"],
+                relation=form.cleaned_data["relation"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s moved to household %(household)s.")
+                % {"name": member.person, "household": moved.household},
+            )
+            return redirect(moved.household)
+    return render(
+        request, "households/member_move.html", {"form": form, "end_form": end_form, "member": member}
+    )
+
+
+@require_POST
+def ad_hoc_request(request, pk):
+    household = get_household_for(request.user, pk, write=True)
+    form = AdHocRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            review_round = services.request_ad_hoc_review(
+                household=household,
+                requested_on=form.cleaned_data["requested_on"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(
+                request,
+                _("Ad-hoc review opened: decide it by %(date)s.")
+                % {"date": review_round.deadline.strftime("%d/%m/%Y")},
+            )
+            return redirect(review_round)
+    else:
+        messages.error(request, _("Enter a valid request date."))
+    return redirect(household)
+
+
+# Farm households of average living standard ------------------------------------------------------
+
+
+def farm_average_list(request):
+    records = (
+        FarmAverageRecord.objects.filter(household__in=households_for(request.user))
+        .select_related("household__village", "household__commune", "decided_by")
+        .order_by("-requested_on", "pk")
+    )
+    year = request.GET.get("year", "")
+    if year.isdigit() and 2000 <= int(year) <= 2100:
+        records = records.filter(requested_on__year=int(year))
+    status = request.GET.get("status", "recognised")
+    if status == "recognised":
+        records = records.filter(recognised=True)
+    elif status == "pending":
+        records = records.filter(decided_on__isnull=True)
+    page = Paginator(records, pagination.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "households/farm_average_list.html",
+        {
+            "page": page,
+            "status": status,
+            "year": year,
+            "query": pagination.query_without_page(request),
+            "can_write": can_write(request.user),
+        },
+    )
+
+
+def farm_average_request(request, pk):
+    household = get_household_for(request.user, pk, write=True)
+    form = FarmAverageRequestForm(
+        request.POST or None, initial={"member_count": household.members.current().count() or 1}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.record_farm_average_request(
+                household=household, **form.cleaned_data, by=request.user
+            )
+        except (ValidationError, poverty.ClassificationError) as error:
+            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+        else:
+            if record.eligible:
+                messages.success(request, _("The request was recorded: it meets the criteria."))
+            else:
+                messages.warning(request, _("The request was recorded: it does not meet the criteria."))
+            return redirect(household)
+    return render(request, "households/farm_average_form.html", {"form": form, "household": household})
+
+
+@require_POST
+def farm_average_decide(request, pk):
+    record = get_farm_average_for(request.user, pk, write=True)
+    form = FarmAverageDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decide_farm_average(
+                record=record,
+                recognised=form.cleaned_data["recognised"],
+                on=form.cleaned_data["on"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("The commune's decision was recorded."))
+    else:
+        messages.error(request, _("Choose the decision and its date."))
+    return redirect(record.household)
+
+
+# History ------------------------------------------------------------------------------------------
+
+
+def _citizen_id_in_history(user):
+    """A citizen ID number recorded in the past, as the user sees one on every page."""
+
+    def shown(value):
+        as_shown = citizen_id_as_shown(user, value or "")
+        if as_shown is None:
+            return _("(not shown)") if value else "—"
+        return as_shown or "—"
+
+    return shown
+
+
+def household_history(request, pk):
+    """Every recorded change to the household, its members, their personal data and its reviews."""
+    household = get_household_for(request.user, pk)
+    members = Member.history.filter(household_id=household.pk)
+    persons = Person.history.filter(id__in=members.values("person_id"))
+    names = dict(persons.order_by("history_date").values_list("id", "full_name"))
+    reviews = HouseholdReview.history.filter(household_id=household.pk)
+    # Every round the reviews were ever in, with the commune its name shows: one query for all.
+    rounds = ReviewRound.objects.select_related("commune").filter(pk__in=reviews.values("round_id")).in_bulk()
+    kinds = {
+        Household: _("Household"),
+        Member: _("Membership"),
+        Person: _("Member"),
+        HouseholdReview: _("Review"),
+    }
+
+    def label(row):
+        model = type(row).instance_type
+        if model is Member:
+            return f"{kinds[model]}: {names.get(row.person_id, '')}"
+        if model is Person:
+            return f"{kinds[model]}: {row.full_name}"
+        if model is HouseholdReview:
+            review_round = rounds.get(row.round_id)
+            return f"{kinds[model]}: {review_round.year if review_round else ''}"
+        return f"{kinds[model]}: {row.head_name} ({row.code})"
+
+    entries = history.changes(
+        Household.history.filter(id=household.pk),
+        members,
+        persons,
+        reviews,
+        hidden={"citizen_id": _citizen_id_in_history(request.user)},
+        label=label,
+        known={
+            ReviewRound: rounds,
+            Household: {household.pk: household},
+            Commune: {household.commune_id: household.commune},
+            Village: {household.village_id: household.village},
+        },
+    )
+    return render(
+        request,
+        "households/history.html",
+        {"household": household, "entries": entries, "as_of_form": AsOfForm()},
+    )
+
+
+def household_as_of(request, pk):
+    """The household as it was recorded at the end of a past day: its details, members and categories."""
+    household = get_household_for(request.user, pk)
+    form = AsOfForm(request.GET or None)
+    on = (form.cleaned_data["on"] if form.is_valid() else None) or today()
+    moment = history.end_of(on)
+    past = Household.history.as_of(moment).filter(id=household.pk).first()
+    members = list(Member.history.as_of(moment).filter(household_id=household.pk).order_by("joined_on", "pk"))
+    people = {p.pk: p for p in Person.history.as_of(moment).filter(id__in=[m.person_id for m in members])}
+    reviews = list(HouseholdReview.history.as_of(moment).filter(household_id=household.pk))
+    rounds = ReviewRound.objects.in_bulk({review.round_id for review in reviews})
+    rows = []
+    for member in members:
+        person = people.get(member.person_id)
+        if person is None:
+            continue
+        rows.append({"member": member, "person": person})
+    categories = sorted(
+        ({"round": rounds[r.round_id], "review": r} for r in reviews if r.round_id in rounds),
+        key=lambda entry: (entry["round"].year, entry["round"].pk),
+        reverse=True,
+    )
+    first = Household.history.filter(id=household.pk).order_by("history_date").first()
+    return render(
+        request,
+        "households/as_of.html",
+        {
+            "household": household,
+            "past": past,
+            "on": on,
+            "form": form,
+            "current_members": [
+                row for row in rows if row["member"].left_on is None or row["member"].left_on > on
+            ],
+            "categories": categories,
+            "recorded_since": first.history_date if first else None,
+        },
+    )
