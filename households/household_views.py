@@ -6,12 +6,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communes.access import communes_for
 from communes.models import Commune, Village, today
 from core import history
+from core.pages import form_page
 from households import pagination, poverty, services
 from households.access import (
     can_write,
@@ -122,7 +124,7 @@ def household_create(request):
         household = form.save()
         messages.success(request, _("Household %(household)s was created.") % {"household": household})
         return redirect(household)
-    return render(request, "households/form.html", {"form": form, "household": None})
+    return _household_form_page(request, form, None)
 
 
 def household_edit(request, pk):
@@ -132,7 +134,36 @@ def household_edit(request, pk):
         form.save()
         messages.success(request, _("Household %(household)s was saved.") % {"household": household})
         return redirect(household)
-    return render(request, "households/form.html", {"form": form, "household": household})
+    return _household_form_page(request, form, household)
+
+
+def _household_form_page(request, form, household):
+    crumbs = [(_("Households"), reverse("households:list"))]
+    if household:
+        crumbs.append((household.code, household.get_absolute_url()))
+    return form_page(
+        request,
+        form,
+        title=_("Edit household") if household else _("New household"),
+        crumbs=crumbs,
+        back=household.get_absolute_url() if household else reverse("households:list"),
+        section="households",
+    )
+
+
+def _for_household(household, title: str, **kwargs) -> dict:
+    """The form page of a household's record: its crumbs, a line naming it, Cancel back to it."""
+    return {
+        "title": title,
+        "crumbs": [
+            (_("Households"), reverse("households:list")),
+            (household.code, household.get_absolute_url()),
+        ],
+        "back": household.get_absolute_url(),
+        "lead": _("Household of %(name)s (%(code)s)") % {"name": household.head_name, "code": household.code},
+        "section": "households",
+        **kwargs,
+    }
 
 
 def member_add(request, pk):
@@ -152,8 +183,8 @@ def member_add(request, pk):
         else:
             messages.success(request, _("%(name)s was added to the household.") % {"name": form.instance})
             return redirect(household)
-    return render(
-        request, "households/member_form.html", {"form": form, "household": household, "member": None}
+    return form_page(
+        request, form, **_for_household(household, _("Add a member"), extra={"autocomplete_off": True})
     )
 
 
@@ -179,10 +210,8 @@ def member_edit(request, pk):
         else:
             messages.success(request, _("%(name)s was saved.") % {"name": member.person})
             return redirect(member.household)
-    return render(
-        request,
-        "households/member_form.html",
-        {"form": form, "household": member.household, "member": member},
+    return form_page(
+        request, form, **_for_household(member.household, _("Edit member"), extra={"autocomplete_off": True})
     )
 
 
@@ -301,7 +330,13 @@ def farm_average_request(request, pk):
             else:
                 messages.warning(request, _("The request was recorded: it does not meet the criteria."))
             return redirect(household)
-    return render(request, "households/farm_average_form.html", {"form": form, "household": household})
+    page = _for_household(
+        household,
+        _("Request to be recognised as a farm household of average living standard"),
+        submit=_("Record the request"),
+    )
+    page["lead"] = f"{page['lead']} · {household.get_main_livelihood_display()}"
+    return form_page(request, form, **page)
 
 
 @require_POST
