@@ -96,3 +96,4 @@ def test_concurrent_writers_lose_no_write_on_sqlite_under_gunicorn(tmp_path):
         server.wait(timeout=20)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 errors, 0 writers with a lost write" in result.stdout
+    assert int(result.stdout.split(" writes (")[0].rsplit(" ", 1)[1]) >= 6  # every writer wrote

@@ -123,8 +123,8 @@ class Command(BaseCommand):
         )
         for error in sorted(set(errors))[:10]:
             self.stdout.write(f"  error: {error}")
-        if errors or lost:
-            raise CommandError("Writes were refused or lost.")
+        if errors or lost or not all(w.writes for w in team):
+            raise CommandError("Writes were refused or lost, or a writer wrote nothing.")
 
 
 def _is_loopback(host: str) -> bool:
@@ -163,8 +163,13 @@ def _write(url: str, password: str, writer: Writer, deadline: float) -> None:
                 return response.status, response.geturl(), response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.geturl(), error.read().decode(errors="replace")
+        except OSError as error:  # refused, reset or timed out: the server did not answer
+            return 0, url + path, str(error)
 
     status, _, page = send("/sign-in/")
+    if status != 200:
+        writer.errors.append(f"sign-in page: {status or page}")
+        return
     status, where, page = send("/sign-in/", {**form_values(page), "username": USERNAME, "password": password})
     if "/sign-in/" in where:
         writer.errors.append(f"sign-in failed ({status})")
