@@ -166,11 +166,18 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+LOG_LEVEL = env.str("LOG_LEVEL", default="WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Citizen ID numbers never reach the logs (in messages, SQL parameters or tracebacks).
     "filters": {"mask_citizen_ids": {"()": "core.logging.MaskCitizenIds"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_citizen_ids"]}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's own handlers print unmasked (runserver's access lines, "Not Found: <path>" with DEBUG on):
+    # its records go through the masked console handler instead.
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
