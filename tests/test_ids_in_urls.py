@@ -43,7 +43,9 @@ def test_djangos_own_loggers_mask_id_numbers(name):
     handlers = _handlers_reached(logging.getLogger(name))
     assert handlers
     for handler in handlers:
-        record = logging.LogRecord(name, logging.WARNING, __file__, 1, "Not Found: /households/%s/", (ID_NUMBER,), None)
+        record = logging.LogRecord(
+            name, logging.WARNING, __file__, 1, "Not Found: /households/%s/", (ID_NUMBER,), None
+        )
         assert handler.filter(record)
         assert handler.format(record) == "Not Found: /households/0xx…002/"
 
@@ -65,7 +67,16 @@ def test_the_gunicorn_access_log_masks_id_numbers(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "--bind", f"127.0.0.1:{port}", "config.wsgi"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "config/gunicorn.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "config.wsgi",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -75,7 +86,9 @@ def test_the_gunicorn_access_log_masks_id_numbers(tmp_path):
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/households/{ID_NUMBER}/?id={ID_NUMBER}", timeout=2)
+                urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/households/{ID_NUMBER}/?id={ID_NUMBER}", timeout=2
+                )
             except urllib.error.HTTPError:
                 break  # answered (a redirect to sign-in or a 404)
             except OSError:
@@ -84,5 +97,5 @@ def test_the_gunicorn_access_log_masks_id_numbers(tmp_path):
     finally:
         server.terminate()
         output = server.communicate(timeout=10)[0]
-    assert f"/households/0xx…002/" in output
+    assert "/households/0xx…002/" in output
     assert ID_NUMBER not in output
