@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.access import can_edit_communes, communes_for, villages_for
 from communes.models import Commune, District, Organisation, Profile, Province, Village
-from core.scoped_admin import ScopedAdminMixin, ScopedModelAdmin
+from core.scoped_admin import MAX_SEARCH_LENGTH, ScopedAdminMixin, ScopedModelAdmin, SearchLimitMixin
 
 
 def superusers_only(user) -> bool:
@@ -22,9 +22,9 @@ class UnitAdmin(ScopedModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         # Diacritic-free search as on the app's pages ("muong hoong" finds "Mường Hoong").
-        if search_term:
+        if search_term and len(search_term) <= MAX_SEARCH_LENGTH:
             return queryset.search(search_term), False
-        return queryset, False
+        return super().get_search_results(request, queryset, search_term)
 
 
 @admin.register(Province)
@@ -129,3 +129,12 @@ admin.site.unregister(Group)
 @admin.register(Group)
 class ScopedGroupAdmin(ScopedAdminMixin, GroupAdmin):
     may_write = superusers_only
+
+
+# django-axes' own lists of sign-in attempts, with the same limit on search terms.
+for model, model_admin in list(admin.site._registry.items()):
+    if model._meta.app_label == "axes":
+        admin.site.unregister(model)
+        admin.site.register(
+            model, type(type(model_admin).__name__, (SearchLimitMixin, type(model_admin)), {})
+        )

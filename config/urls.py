@@ -24,3 +24,5 @@ urlpatterns = [
 ]
 
 admin.site.site_header = admin.site.site_title = "commune-assist"
+
+handler500 = "core.errors.server_error"

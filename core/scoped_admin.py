@@ -11,9 +11,50 @@ on the pages.
 from collections.abc import Callable
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+
+# Longer search terms find nothing a person typed, and SQLite refuses LIKE patterns past 50,000 bytes.
+MAX_SEARCH_LENGTH = 200
+MAX_KEY_LENGTH = 20  # digits of the largest primary key
 
 
-class ScopedAdminMixin:
+class _ValidSelectedValues:
+    """An autocomplete re-rendering a refused form selects only values that could be keys: Django's own
+    looks up whatever was posted ("abc" as an id) and fails with a server error."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(
+            getattr(remote, "field_name", None) or remote.model._meta.pk.name
+        )
+        valid = []
+        for item in value:
+            try:
+                if len(str(item)) <= MAX_KEY_LENGTH:
+                    target.to_python(item)
+                    valid.append(item)
+            except ValidationError:
+                pass
+        return super().optgroups(name, valid, attr)
+
+
+class SafeAutocompleteSelect(_ValidSelectedValues, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(_ValidSelectedValues, AutocompleteSelectMultiple):
+    pass
+
+
+class SearchLimitMixin:
+    def get_search_results(self, request, queryset, search_term):
+        if len(search_term) > MAX_SEARCH_LENGTH:
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
+
+
+class ScopedAdminMixin(SearchLimitMixin):
     scope: Callable | None = None
     scope_path: str = ""
     may_write: Callable | None = None
@@ -51,10 +92,16 @@ class ScopedAdminMixin:
         return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         return self._scoped_choices(formfield, db_field, request)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
         return self._scoped_choices(formfield, db_field, request)
 

@@ -39,3 +39,28 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
     with pytest.raises(CommandError):
         call_command("restore", str(junk), "--yes")
     assert Commune.objects.count() == 3
+
+
+def test_a_backup_is_readable_by_its_owner_only(tmp_path):
+    demo.seed_geography()
+    target = tmp_path / "new-folder" / "nightly.backup"
+    call_command("backup", "--output", str(target))
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert target.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_restore_refuses_a_backup_of_another_schema_version(tmp_path):
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    demo.seed_geography()
+    target = tmp_path / "nightly.backup"
+    call_command("backup", "--output", str(target))
+    # This installation moves on by one migration after the backup was made.
+    MigrationRecorder(connection).record_applied("communes", "9999_from_a_later_version")
+    with pytest.raises(CommandError, match="another schema version"):
+        call_command("restore", str(target), "--yes")
+    assert Commune.objects.count() == 3
+    MigrationRecorder(connection).record_unapplied("communes", "9999_from_a_later_version")
+    call_command("restore", str(target), "--yes")
+    assert Commune.objects.count() == 3

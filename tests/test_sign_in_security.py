@@ -79,3 +79,54 @@ def test_no_template_has_an_inline_script():
         if "<script>" in text or " onclick=" in text or "javascript:" in text:
             offenders.append(str(template.relative_to(root)))
     assert not offenders
+
+
+def sign_in_from(client, address, password, *, through_proxy_as="127.0.0.1"):
+    return client.post(
+        reverse("login"),
+        {"username": "officer1", "password": password},
+        REMOTE_ADDR=through_proxy_as,
+        HTTP_X_FORWARDED_FOR=address,
+    )
+
+
+@pytest.mark.django_db
+def test_behind_one_proxy_an_attacker_elsewhere_cannot_lock_the_user_out(
+    client, department_officer, settings
+):
+    settings.PROXY_COUNT = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in_from(client, "203.0.113.66", "wrong")
+    assert sign_in_from(client, "203.0.113.66", PASSWORD).status_code == 429
+    # The real user, at another address behind the same proxy, still signs in.
+    assert sign_in_from(client, "198.51.100.7", PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_forged_forwarded_address_does_not_escape_the_lockout(client, department_officer, settings):
+    settings.PROXY_COUNT = 1
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        # The client writes its own X-Forwarded-For; the proxy appends the real address.
+        sign_in_from(client, f"10.9.9.{number}, 203.0.113.66", "wrong")
+    assert sign_in_from(client, "10.9.9.99, 203.0.113.66", PASSWORD).status_code == 429
+
+
+@pytest.mark.django_db
+def test_without_a_proxy_the_forwarded_header_is_not_believed(client, department_officer, settings):
+    settings.PROXY_COUNT = 0
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        sign_in_from(client, f"203.0.113.{number}", "wrong", through_proxy_as="198.51.100.1")
+    assert sign_in_from(client, "203.0.113.99", PASSWORD, through_proxy_as="198.51.100.1").status_code == 429
+
+
+@pytest.mark.django_db
+def test_attempts_during_a_lockout_do_not_restart_it(client, department_officer, settings):
+    from axes.models import AccessAttempt
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "wrong")
+    started = AccessAttempt.objects.get().attempt_time
+    for _ in range(3):
+        assert sign_in(client, "wrong").status_code == 429
+        assert sign_in(client, PASSWORD).status_code == 429
+    assert AccessAttempt.objects.get().attempt_time == started

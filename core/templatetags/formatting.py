@@ -2,6 +2,7 @@
 
 from django import template
 
+from core.logging import masked
 from core.money import format_dong
 
 register = template.Library()
@@ -23,3 +24,9 @@ def figures(value):
         return format_dong(value).removesuffix(" đ")
     except (TypeError, ValueError):
         return value
+
+
+@register.filter
+def masked_ids(value):
+    """Every run of 12 digits (a citizen ID number) in a text echoed from the request, masked."""
+    return masked(str(value))
