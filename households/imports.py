@@ -373,6 +373,18 @@ class _Importer:
         self.report = Report()
         self._changes: list[ImportChange] = []
 
+    def save(self, model, **rows) -> list:
+        """services.bulk_save, each history row naming the user and this import."""
+        return services.bulk_save(model, by=self.user, reason=self.reason, **rows)
+
+    @property
+    def reason(self) -> str:
+        if self.record is None:
+            return ""
+        with translation.override("vi"):
+            reason = _("Import %(id)s of the file “%(name)s”") % {"id": self.record.pk, "name": self.record.file_name}
+        return reason[:100]  # django-simple-history's change reason column
+
     @property
     def writing(self) -> bool:
         """Writes stop at the first rejected row: the transaction will be rolled back anyway."""
@@ -394,7 +406,7 @@ class _Importer:
 
     def flush_changes(self) -> None:
         if self._changes and self.writing:
-            services.bulk_save(ImportChange, create=self._changes)
+            self.save(ImportChange, create=self._changes)
         self._changes = []
 
 
@@ -762,25 +774,25 @@ class HouseholdImporter(_Importer):
 
     def _save(self, writes: "_Writes") -> None:
         now = timezone.now()
-        new_households = services.bulk_save(Household, create=writes.new_households)
+        new_households = self.save(Household, create=writes.new_households)
         for household in new_households:
             self.created.add(household.pk)
         for household in writes.changed_households:
             household.head_name_folded = fold(household.head_name)
             household.updated_at = now
-        services.bulk_save(
+        self.save(
             Household,
             update=writes.changed_households,
             fields=[*HOUSEHOLD_FIELDS, "head_name_folded", "updated_at"],
         )
-        services.bulk_save(Person, create=writes.new_people)
+        self.save(Person, create=writes.new_people)
         for person in writes.changed_people:
             person.full_name_folded = fold(person.full_name)
-        services.bulk_save(Person, update=writes.changed_people, fields=[*PERSON_FIELDS, "full_name_folded"])
+        self.save(Person, update=writes.changed_people, fields=[*PERSON_FIELDS, "full_name_folded"])
         for member in writes.new_members:
             member.household_id, member.person_id = member.household.pk, member.person.pk
-        services.bulk_save(Member, create=writes.new_members)
-        services.bulk_save(Member, update=writes.changed_members, fields=MEMBER_FIELDS)
+        self.save(Member, create=writes.new_members)
+        self.save(Member, update=writes.changed_members, fields=MEMBER_FIELDS)
         for row, action, obj, before in writes.log:
             label = str(
                 obj.code if isinstance(obj, Household) else f"{obj.person.full_name} · {obj.household.code}"
@@ -921,9 +933,9 @@ class ReviewImporter(_Importer):
             deprivations.append((review, deprived))
             log.append((number, action, review, before))
         if self.writing:
-            services.bulk_save(HouseholdReview, create=new_reviews)
-            services.bulk_save(HouseholdReview, update=changed_reviews, fields=REVIEW_FIELDS)
-            services.bulk_save(
+            self.save(HouseholdReview, create=new_reviews)
+            self.save(HouseholdReview, update=changed_reviews, fields=REVIEW_FIELDS)
+            self.save(
                 Deprivation,
                 delete=Deprivation.objects.filter(review__in=[r.pk for r in changed_reviews]),
                 create=[Deprivation(review=r, indicator=key) for r, keys in deprivations for key in keys],
