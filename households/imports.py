@@ -382,7 +382,10 @@ class _Importer:
         if self.record is None:
             return ""
         with translation.override("vi"):
-            reason = _("Import %(id)s of the file “%(name)s”") % {"id": self.record.pk, "name": self.record.file_name}
+            reason = _("Import %(id)s of the file “%(name)s”") % {
+                "id": self.record.pk,
+                "name": self.record.file_name,
+            }
         return reason[:100]  # django-simple-history's change reason column
 
     @property
