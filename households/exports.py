@@ -82,7 +82,7 @@ def households_xlsx(request):
             tail = [_label(Category, household.latest_category), household.latest_category_year or ""]
             members = sorted(household.current_members, key=lambda m: (m.relation != Relation.HEAD, m.pk))
             if not members:
-                yield base + [""] * 7 + tail
+                yield base + [""] * 8 + tail
             for member in members:
                 person = member.person
                 identifier = person.citizen_id if show_ids else citizen_id.mask(person.citizen_id)
@@ -96,6 +96,7 @@ def households_xlsx(request):
                         identifier,
                         person.health_insurance_card,
                         _date(member.joined_on),
+                        member.pk,
                     ]
                     + tail
                 )

@@ -67,8 +67,9 @@ MASKED_ID = re.compile(r"^\dx+…?\d*$")
 MATCHING_RULE = gettext_lazy(
     "Existing households are found by commune and household code; a row whose code is not found is "
     "matched by the head's name and the village, if exactly one household has them. Members are found "
-    "among the household's current members by citizen ID number, then by full name and year of birth, "
-    "then by full name alone if only one member has it. "
+    "among the household's current members by the member key of an exported file, then by citizen ID "
+    "number, then by full name and year of birth, then by full name alone if only one member has it; "
+    "two rows with the same name are two people. "
     "Empty cells keep what is recorded; members missing from the file stay as they are."
 )
 
@@ -98,6 +99,8 @@ HOUSEHOLD_COLUMNS = [
     ),
     Column("health_insurance_card", "Số thẻ BHYT", aliases=("Thẻ BHYT", "Health-insurance card")),
     Column("joined_on", "Ngày vào hộ", aliases=("Joined on",)),
+    # Exports write it so that a file goes round: members with the same name and year stay apart.
+    Column("member_key", "Mã thành viên", aliases=("Member key",)),
 ]
 HOUSEHOLD_FIELDS = ["code", "head_name", "village", "address", "area_type", "ethnicity", "main_livelihood",
                     "registered_on"]  # fmt: skip
@@ -342,6 +345,7 @@ class _MemberRow:
     row: int
     person: dict
     member: dict
+    key: int | None = None  # the Member's id, as exported
 
 
 @dataclass
@@ -517,7 +521,7 @@ class HouseholdImporter(_Importer):
             "relation": parser.choice(row, "relation", RELATIONS, Relation.choices),
             "joined_on": parser.date(row, "joined_on"),
         }
-        return _MemberRow(number, person, member)
+        return _MemberRow(number, person, member, parser.number(row, "member_key"))
 
     def _start_group(self, number, row, parser: _Parser) -> _HouseholdGroup:
         fields = self._household_fields(row, parser)
@@ -628,9 +632,11 @@ class HouseholdImporter(_Importer):
     def _decide(self, group, existing, by_head, current, people, writes) -> None:
         household_changes, household = self._household(group, existing)
         planned_members = []
+        # Members a row names by key are not matched by name to another row.
         used: set[int] = set()
+        keyed = {m.key for m in group.members}
         for member_row in group.members:
-            planned = self._member(group, member_row, household, current, people, used)
+            planned = self._member(group, member_row, household, current, people, used, keyed)
             if planned is not None:
                 planned_members.append(planned)
         if group.errors:
@@ -683,7 +689,7 @@ class HouseholdImporter(_Importer):
             group.errors += [(group.row, c, m) for c, m in _validation_errors(error, self.reader, mapping)]
         return changes, household
 
-    def _member(self, group, member_row: _MemberRow, household, current, people, used):
+    def _member(self, group, member_row: _MemberRow, household, current, people, used, keyed):
         values, header = member_row.person, self.reader.header
         identifier = values["citizen_id"]
         errors = []
@@ -698,26 +704,24 @@ class HouseholdImporter(_Importer):
                 )
             self.seen_ids.setdefault(identifier, member_row.row)
         member = None
-        if identifier:
+        if member_row.key is not None:
+            member = next((m for m in current if m.pk == member_row.key), None)
+        if member is None and identifier:
             member = next((m for m in current if m.person.citizen_id == identifier), None)
-        if member is None:
-            folded = fold(values["full_name"])
-            member = next(
-                (
-                    m
-                    for m in current
-                    if m.person.full_name_folded == folded
-                    and m.person.birth_year == values["birth_year"]
-                    and (not identifier or not m.person.citizen_id)
-                ),
-                None,
-            )
-        if member is None:
-            same_name = [m for m in current if m.person.full_name_folded == fold(values["full_name"])]
-            if len(same_name) == 1 and (not identifier or not same_name[0].person.citizen_id):
-                member = same_name[0]
         if member is not None and member.pk in used:
             errors.append((header("full_name"), _("This member is already on another row of the household.")))
+        if member is None:
+            folded = fold(values["full_name"])
+            same_name = [
+                m
+                for m in current
+                if m.person.full_name_folded == folded and m.pk not in used and m.pk not in keyed
+            ]
+            # A row with an ID number is not matched by name to a member recorded with another one.
+            fits = [m for m in same_name if not identifier or not m.person.citizen_id]
+            member = next((m for m in fits if m.person.birth_year == values["birth_year"]), None)
+            if member is None and len(same_name) == 1 and fits:
+                member = fits[0]
         person, action, before = None, "new", {}
         if member is not None:
             used.add(member.pk)
@@ -1213,6 +1217,7 @@ HOUSEHOLD_NOTES = {
     "sex": "Nam hoặc Nữ.",
     "citizen_id": "12 chữ số.",
     "joined_on": "dd/mm/yyyy",
+    "member_key": "Phần mềm ghi khi xuất tệp; giữ nguyên khi sửa tệp xuất, để trống với thành viên mới.",
 }
 HOUSEHOLD_SAMPLE = {
     "code": "MH-001",
@@ -1230,6 +1235,7 @@ HOUSEHOLD_SAMPLE = {
     "citizen_id": "",
     "health_insurance_card": "",
     "joined_on": "",
+    "member_key": "",
 }
 GENERAL_NOTES = [
     "Dòng đầu là tiêu đề cột; tên cột không phân biệt hoa thường, dấu và khoảng trắng.",
