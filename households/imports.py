@@ -1026,13 +1026,8 @@ class ReviewImporter(_Importer):
             return None
         self.report.new += action == "new"
         self.report.updated += action == "updated"
-        # As services.record_survey: the computed category is never typed; a final category equal to
-        # the new computed one is no longer a change.
         review.monthly_income_per_person, review.a_points, review.evidence = income, a_points, evidence
-        review.computed_category = result.category
-        if review.final_category == result.category:
-            review.final_category, review.final_reason = "", ""
-        review.category = review.final_category or result.category
+        review.apply(result)
         review.surveyed_on = surveyed_on or review.surveyed_on or self.today
         review.surveyed_by = self.user
         return action, review, deprived, before

@@ -250,10 +250,7 @@ def record_survey(
     review.monthly_income_per_person = monthly_income_per_person
     review.a_points = a_points
     review.evidence = evidence.strip()
-    review.computed_category = result.category
-    if review.final_category == result.category:
-        review.final_category, review.final_reason = "", ""
-    review.category = review.final_category or result.category
+    review.apply(result)
     review.surveyed_on = on or today()
     review.surveyed_by = by
     review.save()
@@ -278,13 +275,9 @@ def set_final_category(*, review: HouseholdReview, category: str, reason: str, b
         )
     if not review.is_surveyed:
         raise ValidationError(_("Survey the household first."))
-    if category and category != review.computed_category:
-        if not reason.strip():
-            raise ValidationError(_("Give the reason the meeting or the complaint changed the category."))
-        review.final_category, review.final_reason = category, reason.strip()
-    else:
-        review.final_category, review.final_reason = "", ""
-    review.category = review.final_category or review.computed_category
+    if category and category != review.computed_category and not reason.strip():
+        raise ValidationError(_("Give the reason the meeting or the complaint changed the category."))
+    review.apply(final=category, reason=reason)
     review.final_set_by = by
     review.save(update_fields=["final_category", "final_reason", "category", "final_set_by"])
     return review
