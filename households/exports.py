@@ -15,8 +15,8 @@ from communes.forms import CommuneFilterForm
 from communes.models import AreaType
 from core import citizen_id
 from core.spreadsheets import xlsx_response
-from households import imports
 from households.access import can_see_citizen_ids, get_round_for
+from households.imports.columns import HOUSEHOLD_COLUMNS, choice_label_vi, review_columns
 from households.models import Category, Household, Livelihood, Member, Relation, Sex
 
 CHUNK = 1000
@@ -27,7 +27,7 @@ def _date(value) -> str:
 
 
 def _label(choices, value) -> str:
-    return imports._choice_label_vi(choices, value) if value else ""
+    return choice_label_vi(choices, value) if value else ""
 
 
 def _vi(function):
@@ -49,7 +49,7 @@ def households_xlsx(request):
 
     _form, households = filtered_households(request)
     show_ids = can_see_citizen_ids(request.user)
-    headers = [c.header for c in imports.HOUSEHOLD_COLUMNS] + ["Phân loại gần nhất", "Năm phân loại"]
+    headers = [c.header for c in HOUSEHOLD_COLUMNS] + ["Phân loại gần nhất", "Năm phân loại"]
 
     def chunks():
         """The households in list order, CHUNK at a time with their columns and current members: the
@@ -109,7 +109,7 @@ def round_results_xlsx(request, pk):
     """A round's results in the review import's columns, with the computed and final categories."""
     review_round = get_round_for(request.user, pk)
     standard = review_round.standard_definition
-    columns = imports.review_columns(standard)
+    columns = review_columns(standard)
     headers = [c.header for c in columns] + [
         "Phân loại theo tiêu chí",
         "Phân loại cuối cùng",
