@@ -451,7 +451,9 @@ class HouseholdImporter(Importer):
             person.full_name_folded = fold(person.full_name)
         self.save(Person, update=writes.changed_people, fields=[*PERSON_FIELDS, "full_name_folded"])
         for member in writes.new_members:
-            member.household_id, member.person_id = member.household.pk, member.person.pk
+            # Assigned again now that they have ids: setting the ids alone would drop the cached
+            # household and person, and the change log would fetch each one again.
+            member.household, member.person = member.household, member.person
         self.save(Member, create=writes.new_members)
         self.save(Member, update=writes.changed_members, fields=MEMBER_FIELDS)
         for row, action, obj, before in writes.log:
