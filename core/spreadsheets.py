@@ -18,6 +18,7 @@ from xml.etree.ElementTree import iterparse
 
 import openpyxl
 from django.http import FileResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import range_boundaries
@@ -236,6 +237,111 @@ def parse_date(value, *, label: str) -> datetime.date | None:
 
 def parse_yes_no(value) -> bool:
     return header_key(value) in {"x", "1", "co", "yes", "true", "dung", "thieu hut", "v"}
+
+
+# Rows as {column key: value}, and their cells as field values.
+
+
+class TableReader:
+    """Matches the header row (SpreadsheetError if a required column is missing), then gives each
+    non-empty row as {column key: raw value}."""
+
+    def __init__(self, source, columns: list[Column], *, max_bytes: int = MAX_UPLOAD_BYTES):
+        self.columns = {c.key: c for c in columns}
+        headers, self._rows = read_table(source, max_bytes=max_bytes)
+        match = match_headers(headers, columns)
+        if match.missing:
+            raise SpreadsheetError(
+                _("Required columns are missing: %(columns)s. Download the template to see them.")
+                % {"columns": ", ".join(f"“{c.header}”" for c in match.missing)}
+            )
+        self.positions = match.positions
+        self.headers = headers
+        self.unknown = match.unknown
+
+    def header(self, key: str) -> str:
+        position = self.positions.get(key)
+        return str(self.headers[position]) if position is not None else self.columns[key].header
+
+    def __iter__(self) -> Iterator[tuple[int, dict]]:
+        for number, values in self._rows:  # read_table already took the header row
+            row = {
+                key: (values[position].strip() if isinstance(values[position], str) else values[position])
+                if position < len(values)
+                else None
+                for key, position in self.positions.items()
+            }
+            if all(v is None or v == "" for v in row.values()):
+                continue
+            yield number, row
+
+
+def cell_text(value) -> str:
+    """A cell as one line of text: 12.0 → "12", runs of spaces and line breaks → one space."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+class RowParser:
+    """Turns raw cells into field values, collecting (column, reason) for the cells it cannot read."""
+
+    def __init__(self, reader: TableReader):
+        self.reader = reader
+        self.errors: list[tuple[str, str]] = []
+
+    def fail(self, key: str, reason: str) -> None:
+        self.errors.append((self.reader.header(key), reason))
+
+    def text(self, row, key) -> str:
+        return cell_text(row.get(key))
+
+    def number(self, row, key) -> int | None:
+        try:
+            return parse_whole_number(row.get(key), label=self.reader.header(key))
+        except SpreadsheetError as error:
+            self.fail(key, str(error))
+            return None
+
+    def date(self, row, key) -> datetime.date | None:
+        try:
+            return parse_date(row.get(key), label=self.reader.header(key))
+        except SpreadsheetError as error:
+            self.fail(key, str(error))
+            return None
+
+    def choice(self, row, key, lookup: dict[str, str], choices) -> str:
+        value = self.text(row, key)
+        if not value:
+            return ""
+        found = lookup.get(header_key(value))
+        if found is None:
+            with translation.override("vi"):
+                allowed = ", ".join(str(label) for _value, label in choices)
+            self.fail(
+                key,
+                _("%(label)s: “%(value)s” is not one of: %(choices)s.")
+                % {"label": self.reader.header(key), "value": value, "choices": allowed},
+            )
+            return ""
+        return found
+
+
+def choice_lookup(choices, *extra) -> dict[str, str]:
+    """Every way a choice may be written (key, Vietnamese label, English label, the `extra` (value,
+    names) pairs) → the stored key, for `RowParser.choice`."""
+    lookup = {}
+    for value, label in choices:
+        lookup[header_key(value)] = value
+        for language in ("en", "vi"):
+            with translation.override(language):
+                lookup[header_key(str(label))] = value
+    for value, names in extra:
+        for name in names:
+            lookup[header_key(name)] = value
+    return lookup
 
 
 # Writing.

@@ -12,9 +12,9 @@ from django.utils import translation
 
 from communes.models import AreaType
 from core.spreadsheets import xlsx_response
-from households import imports
 from households.access import citizen_id_as_shown, get_round_for, households_for
 from households.forms import HouseholdFilterForm
+from households.imports.columns import HOUSEHOLD_COLUMNS, choice_label_vi, review_columns
 from households.models import Category, Household, Livelihood, Member, Relation, Sex
 
 CHUNK = 1000
@@ -25,7 +25,7 @@ def _date(value) -> str:
 
 
 def _label(choices, value) -> str:
-    return imports._choice_label_vi(choices, value) if value else ""
+    return choice_label_vi(choices, value) if value else ""
 
 
 def _vi(function):
@@ -45,7 +45,7 @@ def households_xlsx(request):
     """One row per current member (a household without members has one row), as the import reads it."""
     scoped = households_for(request.user)
     households = HouseholdFilterForm.for_user(request.GET, request.user, scoped).filter(scoped)
-    headers = [c.header for c in imports.HOUSEHOLD_COLUMNS] + ["Phân loại gần nhất", "Năm phân loại"]
+    headers = [c.header for c in HOUSEHOLD_COLUMNS] + ["Phân loại gần nhất", "Năm phân loại"]
 
     def chunks():
         """The households in list order, CHUNK at a time with their columns and current members: the
@@ -78,7 +78,7 @@ def households_xlsx(request):
             tail = [_label(Category, household.latest_category), household.latest_category_year or ""]
             members = sorted(household.current_members, key=lambda m: (m.relation != Relation.HEAD, m.pk))
             if not members:
-                yield base + [""] * 7 + tail
+                yield base + [""] * 8 + tail
             for member in members:
                 person = member.person
                 identifier = citizen_id_as_shown(request.user, person.citizen_id) or ""
@@ -92,6 +92,7 @@ def households_xlsx(request):
                         identifier,
                         person.health_insurance_card,
                         _date(member.joined_on),
+                        member.pk,
                     ]
                     + tail
                 )
@@ -104,7 +105,7 @@ def round_results_xlsx(request, pk):
     """A round's results in the review import's columns, with the computed and final categories."""
     review_round = get_round_for(request.user, pk)
     standard = review_round.standard_definition
-    columns = imports.review_columns(standard)
+    columns = review_columns(standard)
     headers = [c.header for c in columns] + [
         "Phân loại theo tiêu chí",
         "Phân loại cuối cùng",

@@ -15,9 +15,12 @@ from django.views.decorators.http import require_POST
 from communes.access import communes_for
 from communes.models import today
 from core.spreadsheets import SpreadsheetError
-from households import imports, poverty
+from households import poverty
 from households.access import can_write, get_import_for, imports_for
 from households.forms import ImportForm
+from households.imports import steps
+from households.imports.columns import template_workbook
+from households.imports.household_importer import MATCHING_RULE
 from households.models import ImportRecord
 
 PAGE_SIZE = 50
@@ -35,7 +38,7 @@ def import_list(request):
 def import_new(request):
     if not can_write(request.user):
         raise PermissionDenied
-    imports.expire_checked_files()
+    steps.expire_checked_files()
     form = ImportForm(
         request.POST or None,
         request.FILES or None,
@@ -45,7 +48,7 @@ def import_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            record = imports.check_upload(
+            record = steps.check_upload(
                 uploaded=data["file"],
                 kind=data["kind"],
                 commune=data["commune"],
@@ -81,7 +84,7 @@ def import_detail(request, pk):
             "changes": changes,
             "changes_shown": CHANGES_SHOWN,
             "may_import": may_import,
-            "matching_rule": imports.MATCHING_RULE,
+            "matching_rule": MATCHING_RULE,
             "households_url": reverse("households:list") + "?" + urlencode({"commune": record.commune_id}),
         },
     )
@@ -91,8 +94,8 @@ def import_detail(request, pk):
 def import_run(request, pk):
     record = get_import_for(request.user, pk, write=True)
     try:
-        report = imports.run_checked(record=record, user=request.user)
-    except imports.ImportFailed as failure:
+        report = steps.run_checked(record=record, user=request.user)
+    except steps.ImportFailed as failure:
         messages.error(request, str(failure))
     except SpreadsheetError as error:
         messages.error(request, str(error))
@@ -110,7 +113,7 @@ def import_template(request, kind):
     except (ValueError, poverty.ClassificationError):
         standard = poverty.standard_for_year(2022)
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
-    imports.template_workbook(kind, standard, spool)
+    template_workbook(kind, standard, spool)
     spool.seek(0)
     name = (
         "mau-nhap-ho-gia-dinh.xlsx"

@@ -660,6 +660,20 @@ class HouseholdReview(models.Model):
             a_points=self.a_points,
         )
 
+    def apply(
+        self, result: poverty.Classification | None = None, *, final: str | None = None, reason: str = ""
+    ) -> None:
+        """Takes the category the answers give (`result`) or the one the meeting or a complaint set
+        (`final`, with its reason), and the category that follows: the final one if it differs from
+        the computed one, else the computed one. The computed category is never typed."""
+        if result is not None:
+            self.computed_category = result.category
+        if final is not None:
+            self.final_category, self.final_reason = final, reason.strip()
+        if self.final_category in ("", self.computed_category):
+            self.final_category, self.final_reason = "", ""
+        self.category = self.final_category or self.computed_category
+
     @property
     def has_low_income_workers(self) -> bool:
         return self.is_surveyed and poverty.is_low_income_household(

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from communes.models import Commune, today
 from households import poverty, procedure
@@ -265,10 +265,7 @@ def record_survey(
     review.monthly_income_per_person = monthly_income_per_person
     review.a_points = a_points
     review.evidence = evidence.strip()
-    review.computed_category = result.category
-    if review.final_category == result.category:
-        review.final_category, review.final_reason = "", ""
-    review.category = review.final_category or result.category
+    review.apply(result)
     review.surveyed_on = on or today()
     review.surveyed_by = by
     review.save()
@@ -294,13 +291,9 @@ def set_final_category(*, review: HouseholdReview, category: str, reason: str, b
         )
     if not review.is_surveyed:
         raise ValidationError(_("Survey the household first."))
-    if category and category != review.computed_category:
-        if not reason.strip():
-            raise ValidationError(_("Give the reason the meeting or the complaint changed the category."))
-        review.final_category, review.final_reason = category, reason.strip()
-    else:
-        review.final_category, review.final_reason = "", ""
-    review.category = review.final_category or review.computed_category
+    if category and category != review.computed_category and not reason.strip():
+        raise ValidationError(_("Give the reason the meeting or the complaint changed the category."))
+    review.apply(final=category, reason=reason)
     review.final_set_by = by
     review.save(update_fields=["final_category", "final_reason", "category", "final_set_by"])
     return review
@@ -419,13 +412,21 @@ def decide_farm_average(
 BULK_BATCH = 500
 
 
-def bulk_save(model, *, create=(), update=(), fields=(), delete=None) -> list:
+def bulk_save(model, *, create=(), update=(), fields=(), delete=None, by=None, reason="") -> list:
     """The one place where imports write many rows: deletes `delete` (a queryset), creates `create`,
     updates `fields` of `update`, in batches. Callers validate first, with the models' clean() and
-    the checks the pages make. (A change-history layer swaps in its bulk_*_with_history here.)"""
+    the checks the pages make. Models with a change history get one history row per record written,
+    by `by` with `reason`, as a page edit would."""
     if delete is not None:
         delete.delete()
-    created = model.objects.bulk_create(list(create), batch_size=BULK_BATCH) if create else []
+    create, update = list(create), list(update)
+    if not hasattr(model._meta, "simple_history_manager_attribute"):
+        created = model.objects.bulk_create(create, batch_size=BULK_BATCH) if create else []
+        if update:
+            model.objects.bulk_update(update, list(fields), batch_size=BULK_BATCH)
+        return created
+    history = {"batch_size": BULK_BATCH, "default_user": by, "default_change_reason": reason}
+    created = bulk_create_with_history(create, model, **history) if create else []
     if update:
-        model.objects.bulk_update(list(update), list(fields), batch_size=BULK_BATCH)
+        bulk_update_with_history(update, model, list(fields), **history)
     return created

@@ -8,7 +8,10 @@ from msoffcrypto.format.ooxml import OOXMLFile
 
 from core.spreadsheets import (
     Column,
+    RowParser,
     SpreadsheetError,
+    TableReader,
+    choice_lookup,
     csv_safe,
     match_headers,
     parse_date,
@@ -181,3 +184,28 @@ def test_csv_exports_neutralise_formulas():
     assert csv_safe("-5") == "'-5"
     assert csv_safe("Làng Mới") == "Làng Mới"
     assert csv_safe(12) == 12
+
+
+def test_a_table_reader_gives_non_empty_rows_by_column_key_and_names_the_missing_columns():
+    reader = TableReader(
+        workbook_file([["Chủ hộ", "MÃ HỘ", "Ghi chú"], [" A Blong ", 7, None], [None, None]]), COLUMNS
+    )
+    assert list(reader) == [(2, {"head_name": "A Blong", "code": 7})]
+    assert reader.unknown == ["Ghi chú"] and reader.header("head_name") == "Chủ hộ"
+    assert reader.header("income") == "Thu nhập bình quân"  # not in the file: the template's header
+    with pytest.raises(SpreadsheetError, match="Họ tên chủ hộ"):
+        TableReader(workbook_file([["Mã hộ"], ["H1"]]), COLUMNS)
+
+
+def test_a_row_parser_reads_cells_and_collects_what_it_cannot_read_by_column(settings):
+    reader = TableReader(
+        workbook_file([["Mã hộ", "Chủ hộ", "Thu nhập bình quân"], ["H1", "x", "1.500.000"]]), COLUMNS
+    )
+    parser = RowParser(reader)
+    sexes = choice_lookup([("male", "Male"), ("female", "Female")], ("male", ("Nam",)))
+    row = {"code": 12.0, "head_name": "Nam", "income": "1.500.000 đ"}
+    assert parser.text(row, "code") == "12" and parser.number(row, "income") == 1_500_000
+    assert parser.choice(row, "head_name", sexes, [("male", "Male")]) == "male"
+    assert parser.number({"income": "nhiều"}, "income") is None
+    assert parser.choice({"code": "khác"}, "code", sexes, [("male", "Male")]) == ""
+    assert [column for column, _reason in parser.errors] == ["Thu nhập bình quân", "Mã hộ"]

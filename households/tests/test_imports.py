@@ -8,7 +8,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from households import imports
+from households.imports import steps
+from households.imports.columns import HOUSEHOLD_COLUMNS
 from households.models import Household, ImportChange, ImportRecord, Member, Person
 from households.tests.helpers import make_household, make_person
 from households.tests.workbooks import (
@@ -60,7 +61,7 @@ def test_a_dry_run_shows_what_would_happen_and_changes_nothing(client_of, muong_
     assert (record.rows, record.new, record.updated, record.unchanged, record.rejected) == (6, 3, 0, 0, 0)
     assert record.report["members_new"] == 6
     assert record.status == ImportRecord.Status.CHECKED
-    assert imports.stored_path(record) is not None
+    assert steps.stored_path(record) is not None
     response = client.get(record.get_absolute_url())
     page = html.unescape(response.content.decode())
     assert reverse("households:import_run", args=[record.pk]) in page
@@ -72,7 +73,7 @@ def test_the_import_creates_households_with_members_records_them_and_deletes_the
 ):
     client = client_of(muong_hoong_officer)
     record = record_of(check(client, mh, xlsx_upload(rows=household_rows(3))))
-    path = imports.stored_path(record)
+    path = steps.stored_path(record)
     run(client, record)
     record.refresh_from_db()
     assert record.status == ImportRecord.Status.IMPORTED and record.imported_at
@@ -159,8 +160,8 @@ def test_the_import_is_all_or_nothing_when_row_9999_of_10000_is_bad(
     record = ImportRecord.objects.create(
         kind="households", commune=mh, file_name="big.xlsx", checksum="-", created_by=muong_hoong_officer
     )
-    with pytest.raises(imports.ImportFailed) as failure:
-        imports.import_file(
+    with pytest.raises(steps.ImportFailed) as failure:
+        steps.import_file(
             source=upload(content), kind="households", commune=mh, user=muong_hoong_officer, record=record
         )
     assert [r["row"] for r in failure.value.report.rejections] == [9999]
@@ -233,7 +234,7 @@ def test_a_file_over_10_mb_is_refused_before_reading(client_of, muong_hoong_offi
     big = upload(b"PK\x03\x04" + b"0" * (10 * 1024 * 1024), "lon.xlsx")
     response = check(client_of(muong_hoong_officer), mh, big)
     assert "10 MB" in response.context["form"].errors["file"][0]
-    assert not ImportRecord.objects.exists() and not list(Path(imports.imports_dir()).iterdir())
+    assert not ImportRecord.objects.exists() and not list(Path(steps.imports_dir()).iterdir())
 
 
 def test_headers_match_whatever_their_case_diacritics_and_spacing(client_of, muong_hoong_officer, mh):
@@ -279,7 +280,7 @@ def test_the_template_has_every_column_a_note_and_a_sample_row_that_imports(
     content = b"".join(response.streaming_content)
     sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
     headers = [c.value for c in sheet[1]]
-    assert headers == [c.header for c in imports.HOUSEHOLD_COLUMNS]
+    assert headers == [c.header for c in HOUSEHOLD_COLUMNS]
     assert sheet["A1"].comment is not None and sheet["A2"].value == "MH-001"
     record = record_of(check(client, mh, upload(content, "mau.xlsx")))
     assert (record.new, record.rejected) == (1, 0)
@@ -315,20 +316,20 @@ def test_only_the_uploader_carries_a_dry_run_through(client_of, muong_hoong_offi
 def test_a_kept_file_that_changed_is_not_imported(client_of, muong_hoong_officer, mh):
     client = client_of(muong_hoong_officer)
     record = record_of(check(client, mh, xlsx_upload(rows=household_rows(1))))
-    imports.stored_path(record).write_bytes(xlsx_bytes(HOUSEHOLD_HEADERS, household_rows(2)))
+    steps.stored_path(record).write_bytes(xlsx_bytes(HOUSEHOLD_HEADERS, household_rows(2)))
     run(client, record)
     assert counts() == (0, 0, 0)
 
 
 def test_a_stored_name_that_is_not_ours_is_never_opened(mh, muong_hoong_officer):
     record = ImportRecord(stored_name="../../config/settings.py", commune=mh)
-    assert imports.stored_path(record) is None
+    assert steps.stored_path(record) is None
 
 
 def test_files_of_dry_runs_not_imported_expire(client_of, muong_hoong_officer, mh):
     record = record_of(check(client_of(muong_hoong_officer), mh, xlsx_upload(rows=household_rows(1))))
-    path = imports.stored_path(record)
-    assert imports.expire_checked_files(now=record.created_at + imports.KEEP_CHECKED_FILE * 2) == 1
+    path = steps.stored_path(record)
+    assert steps.expire_checked_files(now=record.created_at + steps.KEEP_CHECKED_FILE * 2) == 1
     record.refresh_from_db()
     assert record.status == ImportRecord.Status.EXPIRED and not path.exists()
 

@@ -13,7 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from communes.models import Commune
 from core.spreadsheets import SpreadsheetError
-from households import imports
+from households.imports import steps
+from households.imports.reading import Report
 from households.models import ImportRecord
 
 
@@ -57,29 +58,19 @@ class Command(BaseCommand):
             "progress": lambda done: self._progress(done, total),
             "max_bytes": max_mb * 1024 * 1024,
         }
-        with File(open(path, "rb"), name=path.name) as source:
-            try:
-                if dry_run:
-                    report = imports.dry_run(source=source, **options)
-                else:
-                    record = ImportRecord.objects.create(
-                        kind=kind,
-                        commune=commune,
-                        year=year if reviews else None,
-                        file_name=path.name,
-                        checksum=self._checksum(path),
-                        size=path.stat().st_size,
-                        created_by=user,
-                    )
-                    report = imports.import_file(source=source, record=record, **options)
-            except imports.ImportFailed as failure:
-                self.stdout.write("")
-                if failure.report:
-                    self._report(failure.report)
-                    imports.record_rejection(record, failure.report)
-                raise CommandError(str(failure)) from None
-            except SpreadsheetError as error:
-                raise CommandError(str(error)) from None
+        try:
+            if dry_run:
+                with File(open(path, "rb"), name=path.name) as source:
+                    report = steps.dry_run(source=source, **options)
+            else:
+                report = steps.import_server_file(path=path, **options)
+        except steps.ImportFailed as failure:
+            self.stdout.write("")
+            if failure.report:
+                self._report(failure.report)
+            raise CommandError(str(failure)) from None
+        except SpreadsheetError as error:
+            raise CommandError(str(error)) from None
         self.stdout.write("")
         self._report(report)
         seconds = time.monotonic() - self.started
@@ -104,12 +95,8 @@ class Command(BaseCommand):
             self.stdout.write(f"\r{done} rows, {rate:.0f} rows/s", ending="")
         self.stdout.flush()
 
-    def _report(self, report: imports.Report) -> None:
+    def _report(self, report: Report) -> None:
         if report.unknown_columns:
             self.stdout.write("Columns not used: " + ", ".join(report.unknown_columns))
         for rejection in sorted(report.rejections, key=lambda r: r["row"]):
             self.stdout.write(f"Row {rejection['row']} · {rejection['column']}: {rejection['reason']}")
-
-    @staticmethod
-    def _checksum(path: Path) -> str:
-        return imports.checksum_of(path)
