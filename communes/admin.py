@@ -6,7 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.access import can_edit_communes, communes_for, villages_for
 from communes.models import Commune, District, Organisation, Profile, Province, Village
-from core.scoped_admin import MAX_SEARCH_LENGTH, ScopedAdminMixin, ScopedModelAdmin, SearchLimitMixin
+from core.scoped_admin import (
+    MAX_SEARCH_LENGTH,
+    ScopedAdminMixin,
+    ScopedModelAdmin,
+    SearchLimitMixin,
+    searchable,
+)
 
 
 def superusers_only(user) -> bool:
@@ -22,8 +28,8 @@ class UnitAdmin(ScopedModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         # Diacritic-free search as on the app's pages ("muong hoong" finds "Mường Hoong").
-        if search_term and len(search_term) <= MAX_SEARCH_LENGTH:
-            return queryset.search(search_term), False
+        if searchable(search_term) and len(search_term) <= MAX_SEARCH_LENGTH:
+            return queryset.search(searchable(search_term)), False
         return super().get_search_results(request, queryset, search_term)
 
 

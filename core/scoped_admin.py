@@ -47,11 +47,16 @@ class SafeAutocompleteSelectMultiple(_ValidSelectedValues, AutocompleteSelectMul
     pass
 
 
+def searchable(term: str) -> str:
+    """The search term as the database can take it: PostgreSQL refuses NUL characters in text."""
+    return term.replace("\x00", "")
+
+
 class SearchLimitMixin:
     def get_search_results(self, request, queryset, search_term):
         if len(search_term) > MAX_SEARCH_LENGTH:
             return queryset.none(), False
-        return super().get_search_results(request, queryset, search_term)
+        return super().get_search_results(request, queryset, searchable(search_term))
 
 
 class ScopedAdminMixin(SearchLimitMixin):

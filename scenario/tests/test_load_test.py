@@ -9,6 +9,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from scenario.management.commands.load_test import form_values
@@ -43,6 +44,10 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
+    reason="it starts its own SQLite server; the suite's PostgreSQL run would only repeat it",
+)
 def test_concurrent_writers_lose_no_write_on_sqlite_under_gunicorn(tmp_path):
     env = {
         **{key: os.environ[key] for key in ("PATH", "HOME") if key in os.environ},
