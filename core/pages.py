@@ -1,5 +1,6 @@
 """Pages shared by the apps: the size of a list's page and the one form page of the project."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -44,3 +45,9 @@ def add_errors(form, error: ValidationError):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def error_messages(request, error: ValidationError) -> None:
+    """A service's refusal of an action without a form (a button), shown as messages on the next page."""
+    for message in error.messages:
+        messages.error(request, message)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from communes.access import communes_for
 from communes.models import Commune, Village, today
 from core import history
-from core.pages import form_page
+from core.pages import error_messages, form_page
 from households import pagination, poverty, services
 from households.access import (
     can_write,
@@ -37,12 +37,6 @@ from households.forms import (
 )
 from households.models import FarmAverageRecord, Household, HouseholdReview, Member, Person, ReviewRound
 from households.pagination import VillagePaginator
-
-
-def _errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
 
 # Households ---------------------------------------------------------------------------------------
 
@@ -268,7 +262,7 @@ def ad_hoc_request(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
         else:
             messages.success(
                 request,
@@ -352,7 +346,7 @@ def farm_average_decide(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
         else:
             messages.success(request, _("The commune's decision was recorded."))
     else:

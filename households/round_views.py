@@ -10,16 +10,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from communes.access import get_commune_for
 from communes.models import today
+from core.pages import error_messages
 from households import pagination, poverty, services
 from households.access import can_write, get_review_for, get_round_for, rounds_for
 from households.forms import ComplaintForm, FinalCategoryForm, MoveRoundForm, OpenRoundForm, SurveyForm
 from households.models import Category, HouseholdReview, ReviewRound
-
-
-def _errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
 
 # Review rounds ------------------------------------------------------------------------------------
 
@@ -134,7 +129,7 @@ def round_move(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
         else:
             review_round.refresh_from_db()
             messages.success(
@@ -153,7 +148,7 @@ def round_list_households(request, pk):
     try:
         added = services.list_households(review_round=review_round, by=request.user)
     except ValidationError as error:
-        _errors(request, error)
+        error_messages(request, error)
     else:
         messages.success(request, _("%(count)s households were listed for review.") % {"count": added})
     return redirect(review_round)
@@ -167,7 +162,7 @@ def complaint_add(request, pk):
         try:
             services.record_complaint(complaint=form.instance, by=request.user)
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
         else:
             messages.success(request, _("The complaint was recorded."))
     else:
@@ -186,7 +181,7 @@ def complaint_resolve(request, pk, complaint_pk):
             complaint=complaint, outcome=request.POST.get("outcome", ""), by=request.user
         )
     except ValidationError as error:
-        _errors(request, error)
+        error_messages(request, error)
     else:
         messages.success(request, _("The complaint was closed."))
     return redirect(review_round)
