@@ -17,4 +17,9 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+
+# Hashing a password the production way takes half a second; the tests make hundreds of accounts.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+
 pytest_plugins = ["tests.fixtures", "tests.browser"]
