@@ -1,9 +1,14 @@
 """Fixtures for every app's tests: the demo geography and one named actor per role."""
 
 import time
+from contextlib import contextmanager
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
 
 from communes import demo
 from communes.models import Commune, Profile, Role
@@ -20,6 +25,24 @@ def geography(db):
         "ngoc_linh_old": Commune.objects.get(code=demo.NGOC_LINH_OLD["code"]),
         "ngoc_linh_new": Commune.objects.get(code=demo.NGOC_LINH_NEW["code"]),
     }
+
+
+@contextmanager
+def demo_for_the_module(django_db_blocker):
+    """The demo seeded once for a module's tests, with ids from 1, and rolled back after them.
+
+    Each test of the module runs in a savepoint inside it (`django_db`), so what a test writes is
+    undone and the next test sees the demo as seeded. Seeding takes seconds: seed once, not per test.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("DELETE FROM sqlite_sequence")
+            for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                cursor.execute(sql)
+        call_command("seed_demo", "--force", verbosity=0)
+        yield
+        transaction.set_rollback(True)
 
 
 def make_user(username, role, *, communes=(), all_communes=False, superuser=False, **profile):

@@ -7,7 +7,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from tests.test_fuzz import admin_client, own_post_form_fields  # noqa: F401 (a fixture)
+from tests.test_fuzz import admin_client, demo, own_post_form_fields  # noqa: F401 (fixtures)
 
 # What broke the admin in practice: a non-numeric or 200,000-character key, a template string in a
 # choice field, non-ASCII where a count is expected.
@@ -47,7 +47,7 @@ def admin_forms(client):
             yield first.group(1)
 
 
-@pytest.mark.django_db(transaction=True, reset_sequences=True)  # the seed's records have ids from 1
+@pytest.mark.django_db
 def test_odd_input_never_breaks_an_admin_form(admin_client):  # noqa: F811
     errors, fuzzed = [], 0
     for path in admin_forms(admin_client):
@@ -64,7 +64,7 @@ def test_odd_input_never_breaks_an_admin_form(admin_client):  # noqa: F811
     assert not errors, errors
 
 
-@pytest.mark.django_db(transaction=True, reset_sequences=True)
+@pytest.mark.django_db
 def test_odd_query_parameters_never_break_a_changelist_or_the_autocomplete(admin_client):  # noqa: F811
     errors = []
     for model in admin.site._registry:

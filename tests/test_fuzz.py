@@ -9,13 +9,10 @@ import os
 import re
 
 import pytest
-from django.apps import apps
-from django.core.management import call_command
-from django.core.management.color import no_style
-from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.fixtures import demo_for_the_module
 from tests.urlwalk import PATTERNS, sample_path
 
 SKIPPED = {"logout", "set_language", "login"}
@@ -89,15 +86,14 @@ def own_post_form_fields(html: str, path: str) -> list[str]:
     return sorted(names - {"csrfmiddlewaretoken"})
 
 
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with demo_for_the_module(django_db_blocker):  # the sample paths (…/1/…) reach the seeded records
+        yield
+
+
 @pytest.fixture
-def admin_client(client_of, department_admin, settings):
-    if connection.vendor == "postgresql":
-        # Rolled-back tests keep PostgreSQL's sequences moving: start ids at 1 again, so the sample
-        # paths (…/1/…) reach the seeded records rather than 404s.
-        with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
-                cursor.execute(sql)
-    call_command("seed_demo", "--force", verbosity=0)
+def admin_client(demo, client_of, department_admin):
     return client_of(department_admin)
 
 
@@ -120,13 +116,13 @@ def fuzz_form(client, path, name, fields):
     post()
 
 
-@pytest.mark.django_db(transaction=True, reset_sequences=True)  # the seed's records have ids from 1
+@pytest.mark.django_db
 def test_odd_query_strings_never_break_a_page(admin_client):
     for route, name in ROUTES:
         fuzz_query_strings(admin_client, sample_path(route), name)
 
 
-@pytest.mark.django_db(transaction=True, reset_sequences=True)  # the seed's records have ids from 1
+@pytest.mark.django_db
 def test_odd_form_input_never_breaks_a_form(admin_client):
     fuzzed = []
     for route, name in ROUTES:

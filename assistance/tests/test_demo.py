@@ -6,15 +6,18 @@ from django.core.management import call_command
 from assistance.demo import MODEL_HOUSEHOLDS
 from assistance.models import Activity, Assignment, Beneficiary, Mission, Plan
 from households.models import Category, Household
+from tests.fixtures import demo_for_the_module
+
+pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def seeded(db, settings):
-    settings.DEBUG = True
-    call_command("seed_demo")
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with demo_for_the_module(django_db_blocker):
+        yield
 
 
-def test_the_seed_has_the_assignment_the_mission_and_six_agreed_lines(seeded):
+def test_the_seed_has_the_assignment_the_mission_and_six_agreed_lines(demo):
     assignment = Assignment.objects.get()
     assert (assignment.from_year, assignment.to_year, assignment.leader.get_full_name()) == (
         2022,
@@ -36,9 +39,7 @@ def test_the_seed_has_the_assignment_the_mission_and_six_agreed_lines(seeded):
     assert all(plan.state == Plan.State.APPROVED for plan in Plan.objects.all())
 
 
-def test_the_seed_enrols_mường_hoongs_poor_households_first(db, settings):
-    settings.DEBUG = True
-    call_command("seed_demo")
+def test_the_seed_enrols_mường_hoongs_poor_households_first(demo):
     enrolled = list(Beneficiary.objects.select_related("household__commune", "household__village"))
     assert len(enrolled) == MODEL_HOUSEHOLDS
     assert {b.household.commune.code for b in enrolled} == {"23305"}
@@ -48,5 +49,5 @@ def test_the_seed_enrols_mường_hoongs_poor_households_first(db, settings):
         village__name="Làng Mới", commune__code="23305", latest_category=Category.POOR
     )
     assert set(poor_in_lang_moi) <= {b.household for b in enrolled}
-    call_command("seed_demo")
+    call_command("seed_demo", "--force", verbosity=0)
     assert Beneficiary.objects.count() == MODEL_HOUSEHOLDS

@@ -68,7 +68,13 @@ def test_concurrent_writers_lose_no_write_on_sqlite_under_gunicorn(tmp_path):
         )
 
     assert manage("migrate", "--noinput").returncode == 0
-    assert manage("seed_demo").returncode == 0
+    households = (  # what the writers edit: six households of the demo's geography
+        "from communes import demo; from communes.models import Commune; "
+        "from households.tests.helpers import make_household; demo.seed_geography(); "
+        "commune = Commune.objects.get(code=demo.MUONG_HOONG['code']); "
+        "[make_household(commune, f'0100{n}') for n in range(6)]"
+    )
+    assert manage("shell", "-c", households).returncode == 0
     port = _free_port()
     server = subprocess.Popen(
         [
