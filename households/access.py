@@ -5,7 +5,7 @@ write → 403.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 
 from communes.access import commune_ids_for, communes_for, profile_of
@@ -73,6 +73,18 @@ def persons_for(user):
     return Person.objects.filter(pk__in=members_for(user).values("person"))
 
 
+def persons_to_change_for(user):
+    """People whose personal data the user may change (or an import may match): those whose household
+    is in scope, the one they live in or, living in none, the last one they lived in. Someone who
+    moved to another commune is that commune's."""
+    memberships = Member.objects.filter(person=OuterRef("pk")).order_by(
+        F("left_on").desc(nulls_first=True), "-pk"
+    )
+    return Person.objects.annotate(household=Subquery(memberships.values("household")[:1])).filter(
+        household__in=households_for(user)
+    )
+
+
 def rounds_for(user):
     return ReviewRound.objects.in_communes(communes_for(user))
 
@@ -89,10 +101,13 @@ def get_household_for(user, pk, *, write: bool = False) -> Household:
 
 
 def get_member_for(user, pk, *, write: bool = False) -> Member:
+    """A membership in scope; writing through an ended one needs the person to be the user's still."""
     member = get_object_or_404(
         members_for(user).select_related("person", "household__commune", "household__village"),
         pk=pk,
     )
+    if write and member.left_on and not persons_to_change_for(user).filter(pk=member.person_id).exists():
+        raise PermissionDenied
     return _checked(member, user, write)
 
 

@@ -21,6 +21,7 @@ from households.access import (
     imports_for,
     members_for,
     persons_for,
+    persons_to_change_for,
     reviews_for,
     rounds_for,
     times_in,
@@ -118,6 +119,16 @@ class PersonAdmin(ScopedModelAdmin):
         if can_see_citizen_ids(request.user):
             return super().get_exclude(request, obj)
         return [*(super().get_exclude(request, obj) or []), "citizen_id"]
+
+    def _theirs(self, request, obj) -> bool:
+        """Someone who moved to another commune is changed by that commune (persons_to_change_for)."""
+        return obj is None or request.user.is_superuser or persons_to_change_for(request.user).contains(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._theirs(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._theirs(request, obj) and super().has_delete_permission(request, obj)
 
     def history_view(self, request, object_id, extra_context=None):
         """The admin's log of the person, without what was done while they lived in a household

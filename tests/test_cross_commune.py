@@ -188,7 +188,9 @@ def test_the_admin_records_spending_only_as_the_spending_page_does(client_of, ge
 # History -------------------------------------------------------------------------------------------
 
 
-def test_history_pages_show_a_person_only_as_changed_while_in_the_users_communes(client_of, geography):
+def test_after_a_move_the_old_commune_neither_sees_the_new_ones_edits_nor_changes_the_person(
+    client_of, geography
+):
     here = make_household(geography["muong_hoong"], "01001", head_name="A Thiết")
     there = make_household(geography["ngoc_linh_old"], "02001", village_name="Thôn 1", head_name="Y Hoa")
     person = make_person("Y Mai", birth_year=1982)
@@ -222,3 +224,11 @@ def test_history_pages_show_a_person_only_as_changed_while_in_the_users_communes
     assert [entry.user for entry in logged] == [theirs]  # and B sees only since the move
     page = html.unescape(client.get(reverse("households:history", args=[there.pk])).content.decode())
     assert "Y Mai Linh" in page
+
+    # The person is Ngọc Linh's now: Mường Hoong changes them neither on its pages nor in the admin.
+    client = client_of(mine)
+    edit = reverse("households:member_edit", args=[membership.pk])
+    assert client.get(edit).status_code == 403
+    changed = {"full_name": "Y Mai Sửa", "sex": "female", "birth_year": 1982}
+    assert client.post(admin_url, changed).status_code == 403
+    assert Person.objects.get(pk=person.pk).full_name == "Y Mai Linh"

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from communes.models import AreaType, Village
 from core.spreadsheets import RowParser, TableReader, header_key
 from core.text import fold
-from households.access import households_for, persons_for
+from households.access import persons_to_change_for
 from households.imports.columns import (
     AREA_TYPES,
     HOUSEHOLD_COLUMNS,
@@ -46,6 +46,8 @@ MATCHING_RULE = gettext_lazy(
     "among the household's current members by the member key of an exported file, then by citizen ID "
     "number, then by full name and year of birth, then by full name alone if only one member has it; "
     "two rows with the same name are two people. "
+    "Otherwise a citizen ID number of someone living in no household adds them, if the last household "
+    "they lived in is in your communes; the number of anyone else is refused. "
     "Empty cells keep what is recorded; members missing from the file stay as they are."
 )
 
@@ -70,8 +72,9 @@ class _HouseholdGroup:
 
 @dataclass(frozen=True)
 class PlannedMember:
-    """What a member row will do: "new" (person and membership), "new_membership" (a person recorded
-    elsewhere, living in no household), "updated" or "same"; `before` holds the changed fields' values."""
+    """What a member row will do: "new" (person and membership), "new_membership" (a person of the
+    user's communes living in no household), "updated" or "same"; `before` holds the changed fields'
+    values."""
 
     action: str
     row: int
@@ -276,14 +279,10 @@ class HouseholdImporter(Importer):
                 models_current_memberships()
             ):
                 people[person.citizen_id] = person
-            # People of the user's communes: a person living elsewhere, or who never lived in one of
-            # them, is not matched (their ID number only says "taken").
-            elsewhere = Member.objects.current().filter(person__citizen_id__in=identifiers)
-            elsewhere = elsewhere.exclude(household__in=households_for(self.user))
+            # Anyone else's ID number only says "taken", not by whom.
             self.in_scope = set(
-                persons_for(self.user)
+                persons_to_change_for(self.user)
                 .filter(citizen_id__in=identifiers)
-                .exclude(pk__in=elsewhere.values("person"))
                 .values_list("pk", flat=True)
             )
         writes = _Writes()
