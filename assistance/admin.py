@@ -227,14 +227,6 @@ class PlanAdmin(ScopedAdminMixin, LockedWhenApproved, admin.ModelAdmin):
                 self.message_user(request, _("%(plan)s was approved.") % {"plan": plan})
 
 
-class SpendingInline(ScopedAdminMixin, admin.TabularInline):
-    may_write = can_write_plans
-    model = Spending
-    fields = ["spent_on", "amount", "voucher_number", "note", "recorded_by"]
-    readonly_fields = ["recorded_by"]
-    extra = 0
-
-
 @admin.register(Activity)
 class ActivityAdmin(ScopedAdminMixin, LockedWhenApproved, admin.ModelAdmin):
     scope = activities_for
@@ -257,12 +249,6 @@ class AmendmentForm(forms.ModelForm):
         model = PlanAmendment
         fields = ["plan", "changes", "reason"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = Plan.objects.filter(state=Plan.State.APPROVED).select_related(
-            "commune"
-        )
-
 
 @admin.register(PlanAmendment)
 class PlanAmendmentAdmin(ScopedModelAdmin):
@@ -278,6 +264,12 @@ class PlanAmendmentAdmin(ScopedModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["plan", "number", "made_at", "made_by", "changes", "reason"] if obj else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only approved plans are amended; the mixin keeps those in the user's scope (plans_for).
+        if db_field.name == "plan":
+            kwargs["queryset"] = Plan.objects.filter(state=Plan.State.APPROVED).select_related("commune")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)
@@ -300,6 +292,33 @@ class ActivityRecordAdmin(ScopedModelAdmin):
     may_write = can_write_plans
 
 
+class SpendingAdminForm(forms.ModelForm):
+    """The spending page's checks (services.check_spending): an approved plan, and a confirmation
+    asked for when the spending goes over the activity's planned amount."""
+
+    confirm_over_plan = forms.BooleanField(
+        label=_("I confirm this spending goes over the activity's planned budget"), required=False
+    )
+
+    class Meta:
+        model = Spending
+        fields = ["activity", "spent_on", "amount", "voucher_number", "note"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("activity") and data.get("amount"):
+            try:
+                services.check_spending(
+                    activity=data["activity"],
+                    amount=data["amount"],
+                    allow_over_plan=data.get("confirm_over_plan", False),
+                    replacing=self.instance if self.instance.pk else None,
+                )
+            except ValidationError as error:
+                self.add_error("confirm_over_plan" if error.code == "over_plan" else None, error)
+        return data
+
+
 @admin.register(Spending)
 class SpendingAdmin(ActivityRecordAdmin):
     list_display = ["voucher_number", "spent_on", "amount", "activity", "recorded_by"]
@@ -308,11 +327,22 @@ class SpendingAdmin(ActivityRecordAdmin):
     search_fields = ["voucher_number", "note", "activity__title"]
     autocomplete_fields = ["activity"]
     readonly_fields = ["recorded_by"]
+    form = SpendingAdminForm
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        spending = services.record_spending(
+            activity=obj.activity,
+            spent_on=obj.spent_on,
+            amount=obj.amount,
+            voucher_number=obj.voucher_number,
+            note=obj.note,
+            by=request.user,
+            allow_over_plan=form.cleaned_data["confirm_over_plan"],
+        )
+        obj.pk, obj.recorded_by = spending.pk, spending.recorded_by
 
 
 @admin.register(Event)

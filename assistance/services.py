@@ -281,6 +281,22 @@ def over_plan_error(*, activity: Activity, spent_after: int) -> ValidationError:
     )
 
 
+def check_spending(
+    *, activity: Activity, amount: int, allow_over_plan: bool = False, replacing: Spending | None = None
+) -> None:
+    """Raises ValidationError unless `amount` may be recorded against `activity` (in place of
+    `replacing`, a recorded spending being changed): an approved plan, a line not cancelled, and
+    within its planned amount unless `allow_over_plan` confirms the excess."""
+    if activity.plan.state != Plan.State.APPROVED:
+        raise ValidationError(_("Money is recorded only against an approved plan that is not closed."))
+    if activity.status == Activity.Status.CANCELLED:
+        raise ValidationError(_("This activity was cancelled: no more money can be recorded against it."))
+    others = activity.spendings.exclude(pk=replacing.pk if replacing else None)
+    spent = others.aggregate(total=Sum("amount"))["total"] or 0
+    if spent + amount > activity.planned_amount and not allow_over_plan:
+        raise over_plan_error(activity=activity, spent_after=spent + amount)
+
+
 @transaction.atomic
 def record_spending(
     *,
@@ -294,13 +310,7 @@ def record_spending(
 ) -> Spending:
     _require(can_write_plans(by))
     activity = Activity.objects.select_for_update().select_related("plan").get(pk=activity.pk)
-    if activity.plan.state != Plan.State.APPROVED:
-        raise ValidationError(_("Money is recorded only against an approved plan that is not closed."))
-    if activity.status == Activity.Status.CANCELLED:
-        raise ValidationError(_("This activity was cancelled: no more money can be recorded against it."))
-    spent = activity.spendings.aggregate(total=Sum("amount"))["total"] or 0
-    if spent + amount > activity.planned_amount and not allow_over_plan:
-        raise over_plan_error(activity=activity, spent_after=spent + amount)
+    check_spending(activity=activity, amount=amount, allow_over_plan=allow_over_plan)
     spending = Spending(
         activity=activity,
         spent_on=spent_on,
@@ -325,14 +335,6 @@ def _require_record(activity: Activity, record: str):
         raise ValidationError(_("This is done for a “%(kind)s” activity only.") % {"kind": kinds})
 
 
-def household_outside_error(household: Household, activity: Activity) -> ValidationError:
-    return ValidationError(
-        _("Household %(household)s does not live in %(commune)s, the plan's commune.")
-        % {"household": household, "commune": activity.plan.commune},
-        code="outside_commune",
-    )
-
-
 @transaction.atomic
 def enrol_households(
     *, activity: Activity, households: Iterable[Household], enrolled_on: datetime.date, by
@@ -345,9 +347,11 @@ def enrol_households(
         raise ValidationError(_("This activity was cancelled."))
     ids = [household.pk for household in households]
     chosen = Household.objects.with_latest_category().filter(pk__in=ids)
-    outside = [h for h in chosen if h.commune_id != activity.plan.commune_id]
-    if outside:
-        raise household_outside_error(outside[0], activity)
+    if any(h.commune_id != activity.plan.commune_id for h in chosen):
+        # Not named: any id can be posted, a household the user may not see among them.
+        raise ValidationError(
+            _("This household does not live in the plan's commune."), code="outside_commune"
+        )
     already = set(activity.beneficiaries.values_list("household_id", flat=True))
     return Beneficiary.objects.bulk_create(
         [

@@ -5,6 +5,7 @@ write → 403.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import F, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 
 from communes.access import commune_ids_for, communes_for, profile_of
@@ -72,6 +73,18 @@ def persons_for(user):
     return Person.objects.filter(pk__in=members_for(user).values("person"))
 
 
+def persons_to_change_for(user):
+    """People whose personal data the user may change (or an import may match): those whose household
+    is in scope, the one they live in or, living in none, the last one they lived in. Someone who
+    moved to another commune is that commune's."""
+    memberships = Member.objects.filter(person=OuterRef("pk")).order_by(
+        F("left_on").desc(nulls_first=True), "-pk"
+    )
+    return Person.objects.annotate(household=Subquery(memberships.values("household")[:1])).filter(
+        household__in=households_for(user)
+    )
+
+
 def rounds_for(user):
     return ReviewRound.objects.in_communes(communes_for(user))
 
@@ -88,10 +101,13 @@ def get_household_for(user, pk, *, write: bool = False) -> Household:
 
 
 def get_member_for(user, pk, *, write: bool = False) -> Member:
+    """A membership in scope; writing through an ended one needs the person to be the user's still."""
     member = get_object_or_404(
         members_for(user).select_related("person", "household__commune", "household__village"),
         pk=pk,
     )
+    if write and member.left_on and not persons_to_change_for(user).filter(pk=member.person_id).exists():
+        raise PermissionDenied
     return _checked(member, user, write)
 
 
@@ -134,3 +150,37 @@ def get_import_for(user, pk, *, write: bool = False) -> ImportRecord:
     if write and (not can_write(user) or record.created_by_id != user.pk):
         raise PermissionDenied
     return record
+
+
+def times_in(person_ids, household_ids: set[int] | None) -> list[tuple]:
+    """When each of the people belonged to one of the households (None: any), as (person id, from,
+    until): from the recording of such a membership (from the start for a person's first household,
+    where they were recorded: None) until their next membership was recorded (None for their last
+    household: a person living in none still belongs to it). History pages show a person's changes
+    made in these times only (`during`), never those made after the person moved to a commune
+    outside the user's."""
+    starts = Member.history.filter(person_id__in=person_ids, history_type="+").order_by("history_date")
+    joined: dict[int, list] = {}
+    for person, household, on in starts.values_list("person_id", "household_id", "history_date"):
+        joined.setdefault(person, []).append((household, on))
+    times = []
+    for person, memberships in joined.items():
+        for index, (household, on) in enumerate(memberships):
+            if household_ids is None or household in household_ids:
+                until = memberships[index + 1][1] if index + 1 < len(memberships) else None
+                times.append((person, on if index else None, until))
+    return times
+
+
+def during(times, *, at="history_date", person="id", since=True) -> Q:
+    """A filter on records of changes (`at` their time, `person` the person's id) made in `times`;
+    `since=False`: also those made before (what the person was on joining)."""
+    found = Q(pk__in=[])
+    for person_id, start, until in times:
+        window = Q(**{person: person_id})
+        if start and since:
+            window &= Q(**{f"{at}__gte": start})
+        if until:
+            window &= Q(**{f"{at}__lt": until})
+        found |= window
+    return found

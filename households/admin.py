@@ -8,6 +8,7 @@ rounds are enforced.
 from dataclasses import dataclass
 
 from django.contrib import admin
+from django.contrib.admin.views.main import PAGE_VAR
 from django.utils.translation import gettext_lazy as _
 
 from core.scoped_admin import ScopedAdminMixin, ScopedModelAdmin
@@ -15,12 +16,15 @@ from households.access import (
     can_see_citizen_ids,
     can_write,
     citizen_id_as_shown,
+    during,
     households_for,
     imports_for,
     members_for,
     persons_for,
+    persons_to_change_for,
     reviews_for,
     rounds_for,
+    times_in,
 )
 from households.models import (
     Complaint,
@@ -35,6 +39,8 @@ from households.models import (
     ReviewRound,
     RoundStep,
 )
+
+HISTORY_PAGE = 100  # entries per page of an admin history, as Django's own view
 
 REVIEW_FIELDS = [
     "monthly_income_per_person",
@@ -113,6 +119,37 @@ class PersonAdmin(ScopedModelAdmin):
         if can_see_citizen_ids(request.user):
             return super().get_exclude(request, obj)
         return [*(super().get_exclude(request, obj) or []), "citizen_id"]
+
+    def _theirs(self, request, obj) -> bool:
+        """Someone who moved to another commune is changed by that commune (persons_to_change_for)."""
+        return obj is None or request.user.is_superuser or persons_to_change_for(request.user).contains(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._theirs(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._theirs(request, obj) and super().has_delete_permission(request, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The admin's log of the person, without what was done while they lived in a household
+        outside the user's communes (see households.access.times_in)."""
+        response = super().history_view(request, object_id, extra_context)
+        context = getattr(response, "context_data", None)
+        if context is None or request.user.is_superuser:
+            return response
+        person = context["object"]
+        households = households_for(request.user).filter(members__person=person)
+        households = set(households.values_list("pk", flat=True))
+        entries = context["action_list"].paginator.object_list.filter(
+            during(times_in([person.pk], households), at="action_time", person="object_id")
+        )
+        page = self.get_paginator(request, entries, HISTORY_PAGE).get_page(request.GET.get(PAGE_VAR, 1))
+        context.update(
+            action_list=page,
+            page_range=page.paginator.get_elided_page_range(page.number),
+            pagination_required=page.paginator.count > HISTORY_PAGE,
+        )
+        return response
 
 
 @admin.register(Member)

@@ -18,10 +18,12 @@ from households import pagination, poverty, services
 from households.access import (
     can_write,
     citizen_id_as_shown,
+    during,
     get_farm_average_for,
     get_household_for,
     get_member_for,
     households_for,
+    times_in,
 )
 from households.forms import (
     AdHocRequestForm,
@@ -373,8 +375,12 @@ def household_history(request, pk):
     """Every recorded change to the household, its members, their personal data and its reviews."""
     household = get_household_for(request.user, pk)
     members = Member.history.filter(household_id=household.pk)
-    persons = Person.history.filter(id__in=members.values("person_id"))
-    names = dict(persons.order_by("history_date").values_list("id", "full_name"))
+    # A member's personal data as changed while they lived here, not after they moved on, and
+    # named as they were then.
+    times = times_in(members.values("person_id"), {household.pk})
+    persons = Person.history.filter(during(times))
+    names = Person.history.filter(during(times, since=False)).order_by("history_date")
+    names = dict(names.values_list("id", "full_name"))
     reviews = HouseholdReview.history.filter(household_id=household.pk)
     # Every round the reviews were ever in, with the commune its name shows: one query for all.
     rounds = ReviewRound.objects.select_related("commune").filter(pk__in=reviews.values("round_id")).in_bulk()
@@ -405,6 +411,7 @@ def household_history(request, pk):
         label=label,
         known={
             ReviewRound: rounds,
+            Person: names,
             Household: {household.pk: household},
             Commune: {household.commune_id: household.commune},
             Village: {household.village_id: household.village},

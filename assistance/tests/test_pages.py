@@ -255,7 +255,7 @@ def test_the_admin_shows_an_approved_plan_read_only(client_of, department_admin,
 
 
 def test_choosing_beneficiaries_lists_poor_first_and_refuses_other_communes(
-    client_of, department_officer, approved_plan, make_household, geography
+    client_of, department_officer, muong_hoong_officer, approved_plan, make_household, geography
 ):
     model = approved_plan.activities.get(kind=Activity.Kind.LIVELIHOOD_MODEL)
     better_off = make_household(category=Category.NOT_POOR, code="A1")
@@ -268,6 +268,11 @@ def test_choosing_beneficiaries_lists_poor_first_and_refuses_other_communes(
     assert listed == [poor, near_poor, better_off]
     response = client.post(url, {"households": [poor.pk, elsewhere.pk], "enrolled_on": "01/10/2022"})
     assert response.status_code == 200 and "không cư trú" in response.content.decode()
+    outsider = client_of(muong_hoong_officer)
+    response = outsider.post(url, {"households": [elsewhere.pk], "enrolled_on": "01/10/2022"})
+    assert "Hộ này không cư trú tại xã của kế hoạch." in response.content.decode()
+    assert elsewhere.code not in response.content.decode()  # nor who lives where, outside their commune
+    client = client_of(department_officer)
     response = client.post(url, {"households": [poor.pk, near_poor.pk], "enrolled_on": "01/10/2022"})
     assert response.status_code == 302
     page = client.get(model.get_absolute_url())

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from communes.models import AreaType, Village
 from core.spreadsheets import RowParser, TableReader, header_key
 from core.text import fold
+from households.access import persons_to_change_for
 from households.imports.columns import (
     AREA_TYPES,
     HOUSEHOLD_COLUMNS,
@@ -45,6 +46,8 @@ MATCHING_RULE = gettext_lazy(
     "among the household's current members by the member key of an exported file, then by citizen ID "
     "number, then by full name and year of birth, then by full name alone if only one member has it; "
     "two rows with the same name are two people. "
+    "Otherwise a citizen ID number of someone living in no household adds them, if the last household "
+    "they lived in is in your communes; the number of anyone else is refused. "
     "Empty cells keep what is recorded; members missing from the file stay as they are."
 )
 
@@ -69,8 +72,9 @@ class _HouseholdGroup:
 
 @dataclass(frozen=True)
 class PlannedMember:
-    """What a member row will do: "new" (person and membership), "new_membership" (a person recorded
-    elsewhere, living in no household), "updated" or "same"; `before` holds the changed fields' values."""
+    """What a member row will do: "new" (person and membership), "new_membership" (a person of the
+    user's communes living in no household), "updated" or "same"; `before` holds the changed fields'
+    values."""
 
     action: str
     row: int
@@ -269,12 +273,18 @@ class HouseholdImporter(Importer):
         for member in Member.objects.current().filter(household__in=household_ids).select_related("person"):
             current.setdefault(member.household_id, []).append(member)
         identifiers = {m.person["citizen_id"] for g in batch for m in g.members if m.person["citizen_id"]}
-        people = {}
+        people, self.in_scope = {}, set()
         if identifiers:
             for person in Person.objects.filter(citizen_id__in=identifiers).prefetch_related(
                 models_current_memberships()
             ):
                 people[person.citizen_id] = person
+            # Anyone else's ID number only says "taken", not by whom.
+            self.in_scope = set(
+                persons_to_change_for(self.user)
+                .filter(citizen_id__in=identifiers)
+                .values_list("pk", flat=True)
+            )
         writes = _Writes()
         for group, existing, by_head in plans:
             self._decide(group, existing, by_head, current.get(existing.pk, []) if existing else [], people,
@@ -383,7 +393,9 @@ class HouseholdImporter(Importer):
         elif identifier and identifier in people:
             person = people[identifier]
             lives_in = person.current_memberships[0].household if person.current_memberships else None
-            if lives_in is not None:
+            if person.pk not in self.in_scope:
+                errors.append((header("citizen_id"), _("Another person already has this citizen ID number.")))
+            elif lives_in is not None:
                 errors.append(
                     (
                         header("citizen_id"),
@@ -447,15 +459,16 @@ class HouseholdImporter(Importer):
             fields=[*HOUSEHOLD_FIELDS, "head_name_folded", "updated_at"],
         )
         self.save(Person, create=writes.new_people)
-        for person in writes.changed_people:
-            person.full_name_folded = fold(person.full_name)
-        self.save(Person, update=writes.changed_people, fields=[*PERSON_FIELDS, "full_name_folded"])
         for member in writes.new_members:
             # Assigned again now that they have ids: setting the ids alone would drop the cached
             # household and person, and the change log would fetch each one again.
             member.household, member.person = member.household, member.person
         self.save(Member, create=writes.new_members)
         self.save(Member, update=writes.changed_members, fields=MEMBER_FIELDS)
+        # After the memberships: a person joining a household is changed there (access.times_in).
+        for person in writes.changed_people:
+            person.full_name_folded = fold(person.full_name)
+        self.save(Person, update=writes.changed_people, fields=[*PERSON_FIELDS, "full_name_folded"])
         for row, action, obj, before in writes.log:
             label = str(
                 obj.code if isinstance(obj, Household) else f"{obj.person.full_name} · {obj.household.code}"
