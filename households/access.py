@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 
-from communes.access import commune_ids_for, communes_for, profile_of
+from communes.access import commune_ids_for, communes_for, profile_of, sees_all_communes
 from communes.models import Role
 from core import citizen_id
 from households.models import (
@@ -76,13 +76,15 @@ def persons_for(user):
 def persons_to_change_for(user):
     """People whose personal data the user may change (or an import may match): those whose household
     is in scope, the one they live in or, living in none, the last one they lived in. Someone who
-    moved to another commune is that commune's."""
+    moved to another commune is that commune's. Someone never in a household is of every commune's
+    users together: of those who see them all."""
     memberships = Member.objects.filter(person=OuterRef("pk")).order_by(
         F("left_on").desc(nulls_first=True), "-pk"
     )
-    return Person.objects.annotate(household=Subquery(memberships.values("household")[:1])).filter(
-        household__in=households_for(user)
-    )
+    in_scope = Q(household__in=households_for(user))
+    if sees_all_communes(user):
+        in_scope |= Q(household__isnull=True)
+    return Person.objects.annotate(household=Subquery(memberships.values("household")[:1])).filter(in_scope)
 
 
 def rounds_for(user):

@@ -107,11 +107,14 @@ def test_for_a_user_of_both_communes_the_import_still_names_who_holds_an_id_and_
     client_of, geography, people
 ):
     officer = make_user("dept", Role.DEPARTMENT_OFFICER, all_communes=True)
-    record, page = dry_run(
-        client_of(officer), geography, file_naming([people["lives in B"], people["left B"]])
-    )
+    never_in_one = make_person("Y Lan", birth_year=1990, citizen_id="062190000005")
+    client = client_of(officer)
+    record, page = dry_run(client, geography, file_naming([people["lives in B"], people["left B"]]))
     assert [r["row"] for r in record.report["rejections"]] == [3]
     assert "Y Hoa" in page and "02001" in page
+    # Who lives nowhere, or was never in a household, joins the new household.
+    record, page = dry_run(client, geography, file_naming([people["left B"], never_in_one]))
+    assert record.rejected == 0 and record.report["members_new"] == 3
 
 
 # The admin ------------------------------------------------------------------------------------------
