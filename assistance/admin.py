@@ -370,13 +370,43 @@ class GivenItemAdmin(ActivityRecordAdmin):
     autocomplete_fields = ["activity"]
 
 
+class BeneficiaryAdminForm(forms.ModelForm):
+    """The enrolment page's check (services.check_enrolment); the model's own: the plan's commune."""
+
+    class Meta:
+        model = Beneficiary
+        fields = ["activity", "household", "enrolled_on"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("activity"):
+            try:
+                services.check_enrolment(data["activity"])
+            except ValidationError as error:
+                self.add_error("activity", error)
+        return data
+
+
 @admin.register(Beneficiary)
 class BeneficiaryAdmin(ActivityRecordAdmin):
+    """The category when enrolled is the household's latest decided one, as the enrolment page keeps it."""
+
     list_display = ["household", "activity", "category_when_enrolled", "enrolled_on"]
     list_filter = ["category_when_enrolled"]
     list_select_related = ["household", "activity"]
     search_fields = ["household__code", "household__head_name_folded", "activity__title"]
     autocomplete_fields = ["activity", "household"]
+    readonly_fields = ["category_when_enrolled"]
+    form = BeneficiaryAdminForm
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        (enrolled,) = services.enrol_households(  # the form refused a household enrolled already
+            activity=obj.activity, households=[obj.household], enrolled_on=obj.enrolled_on, by=request.user
+        )
+        obj.pk, obj.category_when_enrolled = enrolled.pk, enrolled.category_when_enrolled
 
 
 @admin.register(FollowUp)

@@ -335,6 +335,13 @@ def _require_record(activity: Activity, record: str):
         raise ValidationError(_("This is done for a “%(kind)s” activity only.") % {"kind": kinds})
 
 
+def check_enrolment(activity: Activity) -> None:
+    """Households are enrolled in a livelihood model that was not cancelled (the page's and admin's rule)."""
+    _require_record(activity, "beneficiaries")
+    if activity.status == Activity.Status.CANCELLED:
+        raise ValidationError(_("This activity was cancelled."))
+
+
 @transaction.atomic
 def enrol_households(
     *, activity: Activity, households: Iterable[Household], enrolled_on: datetime.date, by
@@ -342,9 +349,7 @@ def enrol_households(
     """Makes households beneficiaries of a livelihood model. Every one must live in the plan's
     commune; its latest decided category is kept with the enrolment."""
     _require(can_write_plans(by))
-    _require_record(activity, "beneficiaries")
-    if activity.status == Activity.Status.CANCELLED:
-        raise ValidationError(_("This activity was cancelled."))
+    check_enrolment(activity)
     ids = [household.pk for household in households]
     chosen = Household.objects.with_latest_category().filter(pk__in=ids)
     if any(h.commune_id != activity.plan.commune_id for h in chosen):

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from assistance import services as plan_services
-from assistance.models import Activity, Plan, PlanAmendment, Spending
+from assistance.models import Activity, Beneficiary, Plan, PlanAmendment, Spending
 from communes.models import Role
 from households import services
 from households.models import ImportRecord, Member, Person
@@ -120,12 +120,12 @@ def test_for_a_user_of_both_communes_the_import_still_names_who_holds_an_id_and_
 # The admin ------------------------------------------------------------------------------------------
 
 
-def approved_plan(commune, by, *, amount=10_000_000, approve=True):
+def approved_plan(commune, by, *, amount=10_000_000, approve=True, kind=Activity.Kind.TRAINING_CLASS):
     plan = Plan.objects.create(
         commune=commune, title=f"Kế hoạch {commune.name}", from_year=2022, to_year=2023
     )
     activity = Activity(
-        kind=Activity.Kind.TRAINING_CLASS,
+        kind=kind,
         title="Lớp tập huấn",
         planned_amount=amount,
         quantity_unit="lớp",
@@ -186,6 +186,26 @@ def test_the_admin_records_spending_only_as_the_spending_page_does(client_of, ge
     response = client.post(change, posted(form, amount="12000000", confirm_over_plan=""))
     assert response.status_code == 200 and OVER in response.content.decode()
     assert Spending.objects.get().amount == 5_000_000
+
+
+def test_the_admin_enrols_beneficiaries_only_as_the_enrolment_page_does(client_of, geography):
+    officer = staff("mh_staff", Role.COMMUNE_OFFICER, [geography["muong_hoong"]])
+    department = make_user("d", Role.DEPARTMENT_OFFICER, all_communes=True)
+    _plan, model = approved_plan(geography["muong_hoong"], department, kind=Activity.Kind.LIVELIHOOD_MODEL)
+    household = make_household(geography["muong_hoong"], "01001")
+    client = client_of(officer)
+    url = reverse("admin:assistance_beneficiary_add")
+    enrol = {"activity": model.pk, "household": household.pk, "enrolled_on": "20/09/2022"}
+
+    Activity.objects.filter(pk=model.pk).update(status=Activity.Status.CANCELLED, cancel_reason="Hết vốn")
+    response = client.post(url, {**enrol, "category_when_enrolled": "poor"})
+    assert response.status_code == 200 and "Hoạt động này đã bị hủy." in response.content.decode()
+    assert not Beneficiary.objects.exists()
+
+    Activity.objects.filter(pk=model.pk).update(status=Activity.Status.PLANNED, cancel_reason="")
+    assert client.post(url, {**enrol, "category_when_enrolled": "poor"}).status_code == 302
+    # The category is the household's latest decided one (none yet), not what was posted.
+    assert Beneficiary.objects.get().category_when_enrolled == ""
 
 
 # History -------------------------------------------------------------------------------------------
