@@ -338,9 +338,12 @@ def enrol_households(
     *, activity: Activity, households: Iterable[Household], enrolled_on: datetime.date, by
 ) -> list[Beneficiary]:
     """Makes households beneficiaries of a livelihood model. Every one must live in the plan's
-    commune; its latest decided category is kept with the enrolment."""
+    commune; its latest decided category is kept with the enrolment. Households already enrolled
+    are skipped; when all of them are, it refuses (`already_enrolled`)."""
     _require(can_write_plans(by))
     _require_record(activity, "beneficiaries")
+    # Two presses at once: the second waits here, then finds the households enrolled.
+    activity = Activity.objects.select_for_update(of=("self",)).select_related("plan").get(pk=activity.pk)
     if activity.status == Activity.Status.CANCELLED:
         raise ValidationError(_("This activity was cancelled."))
     ids = [household.pk for household in households]
@@ -349,6 +352,11 @@ def enrol_households(
     if outside:
         raise household_outside_error(outside[0], activity)
     already = set(activity.beneficiaries.values_list("household_id", flat=True))
+    new = [household for household in chosen if household.pk not in already]
+    if chosen and not new:
+        raise ValidationError(
+            _("These households are already enrolled in this model."), code="already_enrolled"
+        )
     return Beneficiary.objects.bulk_create(
         [
             Beneficiary(
@@ -357,8 +365,7 @@ def enrol_households(
                 enrolled_on=enrolled_on,
                 category_when_enrolled=household.latest_category or "",
             )
-            for household in chosen
-            if household.pk not in already
+            for household in new
         ]
     )
 

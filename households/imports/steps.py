@@ -127,6 +127,8 @@ def import_file(
         record = ImportRecord.objects.select_for_update().get(pk=record.pk)
         if record.status == ImportRecord.Status.IMPORTED:
             raise ImportFailed(_("This file was already imported."))
+        # One import at a time into a commune: the next one waits, then matches what this one wrote.
+        Commune.objects.select_for_update().get(pk=commune.pk)
         importer = importer_for(
             kind, commune=commune, user=user, year=year, write=True, record=record, max_bytes=max_bytes
         )
@@ -180,6 +182,8 @@ def record_rejection(record: ImportRecord, report: Report) -> None:
 
 def run_checked(*, record: ImportRecord, user) -> Report:
     """Step two from the page: the file kept at step one, if unchanged, imported; then deleted."""
+    if record.status == ImportRecord.Status.IMPORTED:  # pressed again: its file is gone
+        raise ImportFailed(_("This file was already imported."))
     path = stored_path(record)
     if path is None or record.status != ImportRecord.Status.CHECKED:
         raise ImportFailed(_("The file of this dry run is no longer kept: upload it again."))
