@@ -8,7 +8,8 @@ import threading
 from dataclasses import dataclass
 
 import pytest
-from django.db import connections
+from django.conf import settings
+from django.db import OperationalError, connection, connections
 from django.test import Client
 from django.urls import reverse
 
@@ -18,10 +19,10 @@ from assistance.tests.conftest import add_line
 from communes.models import Role
 from households import services
 from households.imports import steps
-from households.models import Household, ImportRecord, ReviewRound
+from households.models import Household, ImportChange, ImportRecord, Member, Person, ReviewRound
 from households.tests.helpers import make_household
 from households.tests.workbooks import household_rows, xlsx_upload
-from tests.databases import postgres_only
+from tests.databases import postgres_only, terminate
 from tests.fixtures import make_user
 
 # How long the first press waits, at its first write, for the second press to get there too.
@@ -235,3 +236,46 @@ def test_an_action_pressed_twice_at_once_is_done_once(geography, officers, monke
             )
         read[build.__name__] = (sorted(_what_each_read(action, responses)), action.check())
     assert read == {name: ([(200, False, True), (200, True, False)], True) for name in read}
+
+
+# A lost connection -----------------------------------------------------------------------------------
+
+
+def _drop_connection():
+    """As a database restart does: on PostgreSQL the server ends the connection, and the next query
+    fails; SQLite has no server, so the next write fails as a disk error would."""
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        terminate(connection.connection.info.backend_pid)
+    else:
+        raise OperationalError("disk I/O error")
+
+
+@pytest.mark.django_db(transaction=True)  # the import's own transaction, as in production
+def test_an_import_cut_off_by_a_lost_connection_keeps_nothing_and_can_be_run_again(
+    geography, department_officer, monkeypatch
+):
+    record = _dry_run(geography["muong_hoong"], department_officer, start=1)
+    client = _client(department_officer)
+    url = reverse("households:import_run", args=[record.pk])
+    original, calls = services.bulk_save, []
+
+    def cut_off_after_the_households(*args, **kwargs):
+        calls.append(args[0])
+        if len(calls) == 3:  # the households and their history are written, the people are next
+            _drop_connection()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services, "bulk_save", cut_off_after_the_households)
+    response = client.post(url)
+    assert calls[:3] == [Household, Household, Person]
+    assert response.status_code == 503 and "Tạm thời không kết nối được" in response.content.decode()
+    record.refresh_from_db()
+    assert record.status == ImportRecord.Status.CHECKED and record.imported_at is None
+    written = [Household.objects, Household.history, Person.objects, Member.objects, ImportChange.objects]
+    assert [manager.count() for manager in written] == [0, 0, 0, 0, 0]
+
+    monkeypatch.undo()
+    assert client.get(record.get_absolute_url()).status_code == 200  # the next request works
+    page = html.unescape(client.post(url, follow=True).content.decode())
+    assert "Đã nhập. 6 dòng: 3 mới" in page
+    assert Household.objects.count() == 3
