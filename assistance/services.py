@@ -343,7 +343,11 @@ def enrol_households(
     _require(can_write_plans(by))
     _require_record(activity, "beneficiaries")
     # Two presses at once: the second waits here, then finds the households enrolled.
-    activity = Activity.objects.select_for_update(of=("self",)).select_related("plan").get(pk=activity.pk)
+    activity = (
+        Activity.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("plan")
+        .get(pk=activity.pk)
+    )
     if activity.status == Activity.Status.CANCELLED:
         raise ValidationError(_("This activity was cancelled."))
     ids = [household.pk for household in households]

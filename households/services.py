@@ -107,6 +107,13 @@ def move_member(*, member: Member, to_household: Household, on: datetime.date, r
 # Review rounds ----------------------------------------------------------------------------------
 
 
+def lock_commune(commune: Commune) -> None:
+    """Until the transaction ends, the commune's rounds are opened and its imports run one at a time:
+    the next one waits here, then sees what this one wrote. Rows that refer to the commune can still
+    be added meanwhile (no_key: the lock does not cover the commune's key)."""
+    Commune.objects.select_for_update(no_key=True).get(pk=commune.pk)
+
+
 def _locked_round(pk: int) -> ReviewRound:
     """The round as it is now in the database, locked until the transaction ends: a round that moves
     on meanwhile cannot take answers or households meant for an earlier step."""
@@ -122,8 +129,7 @@ def open_round(*, commune: Commune, year: int, by, on: datetime.date | None = No
         standard = poverty.standard_for_year(year)
     except poverty.ClassificationError as error:
         raise ValidationError(str(error)) from error
-    # Two presses at once: the second waits here, then finds the round the first opened.
-    Commune.objects.select_for_update().get(pk=commune.pk)
+    lock_commune(commune)  # two presses at once: the second finds the round the first opened
     if ReviewRound.objects.filter(commune=commune, year=year, kind=ReviewRound.Kind.PERIODIC).exists():
         raise ValidationError(
             _("%(commune)s already has its periodic review for %(year)s.")
@@ -313,6 +319,8 @@ def request_ad_hoc_review(
     _require_writer(by)
     if requested_on > today():
         raise ValidationError(_("The request date cannot be in the future."))
+    # Two presses at once: the second waits here, then finds the review the first opened.
+    Household.objects.select_for_update(no_key=True).get(pk=household.pk)
     pending = ReviewRound.objects.filter(kind=ReviewRound.Kind.AD_HOC, reviews__household=household).exclude(
         state__in=ReviewRound.DECIDED_STATES
     )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from communes.models import Commune
 from core.spreadsheets import MAX_UPLOAD_BYTES
+from households import services
 from households.imports.household_importer import HouseholdImporter
 from households.imports.reading import Report
 from households.imports.review_importer import ReviewImporter
@@ -127,8 +128,7 @@ def import_file(
         record = ImportRecord.objects.select_for_update().get(pk=record.pk)
         if record.status == ImportRecord.Status.IMPORTED:
             raise ImportFailed(_("This file was already imported."))
-        # One import at a time into a commune: the next one waits, then matches what this one wrote.
-        Commune.objects.select_for_update().get(pk=commune.pk)
+        services.lock_commune(commune)  # the next import waits, then matches what this one wrote
         importer = importer_for(
             kind, commune=commune, user=user, year=year, write=True, record=record, max_bytes=max_bytes
         )
