@@ -200,6 +200,39 @@ def import_households(geography, officers):
     )
 
 
+def import_one_person_in_two_communes(geography, officers):
+    """Two communes import the same person (one citizen ID), new to both: a unique value no lock of a
+    commune guards, so the second import is refused and may be pressed again."""
+    records = [
+        steps.check_upload(
+            uploaded=xlsx_upload(rows=[[code, "Y Một", village, "Xơ Đăng", "Nông nghiệp", "05/02/2015",
+                                        "Y Một", "Chủ hộ", "Nam", 1980, "062080000123"]]),
+            kind="households", commune=geography[commune], user=user,
+        )
+        for code, commune, village, user in (
+            ("P1", "muong_hoong", "Làng Mới", officers[0]), ("P2", "ngoc_linh_old", "Thôn 1", officers[1])
+        )
+    ]  # fmt: skip
+    urls = [reverse("households:import_run", args=[record.pk]) for record in records]
+
+    def check():
+        statuses = ImportRecord.objects.filter(pk__in=[r.pk for r in records]).values_list(
+            "status", flat=True
+        )
+        return Person.objects.filter(citizen_id="062080000123").count() == 1 and sorted(statuses) == [
+            ImportRecord.Status.CHECKED,
+            ImportRecord.Status.IMPORTED,
+        ]
+
+    return Action(
+        presses=[lambda client, url=url: client.post(url, follow=True) for url in urls],
+        before_write=(services, "bulk_save"),
+        done="Đã nhập. 1 dòng: 1 mới",
+        refused="Trong lúc nhập tệp, người khác đã lưu một số hồ sơ trong tệp: chưa nhập gì.",
+        check=check,
+    )
+
+
 def import_twice(geography, officers):
     """One user presses Import twice on one dry run."""
     mh = geography["muong_hoong"]
@@ -223,7 +256,7 @@ PRESSED_AGAIN = [
     enrol_households,
     import_twice,
 ]
-PRESSED_AT_ONCE = [*PRESSED_AGAIN, import_households]
+PRESSED_AT_ONCE = [*PRESSED_AGAIN, import_households, import_one_person_in_two_communes]
 
 
 def _what_each_read(action, responses) -> list[tuple[int, bool, bool]]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -132,7 +132,17 @@ def import_file(
         importer = importer_for(
             kind, commune=commune, user=user, year=year, write=True, record=record, max_bytes=max_bytes
         )
-        report = importer.run(source, progress=progress)
+        try:
+            report = importer.run(source, progress=progress)
+        except IntegrityError as error:
+            # Another import or page saved one of these records (a citizen ID in another commune)
+            # since this import read them: nothing is kept, and the next run will match it.
+            raise ImportFailed(
+                _(
+                    "Some of these records were saved by someone else while the file was imported: "
+                    "nothing was imported. Press “Import these rows” again."
+                )
+            ) from error
         if report.rejected:
             transaction.set_rollback(True)
             raise ImportFailed(
