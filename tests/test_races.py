@@ -5,6 +5,7 @@ import contextlib
 import datetime
 import html
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -87,11 +88,11 @@ def _at_once(monkeypatch, presses, *, before_write):
 
 @dataclass
 class Action:
-    presses: list  # each user's press(client), following the redirect to the page the user reads
-    before_write: tuple  # (object, attribute)
+    presses: list[Callable]  # each user's press(client), following the redirect to the page shown
+    before_write: tuple  # (object, attribute name)
     done: str
     refused: str
-    check: object
+    check: Callable[[], bool]
 
 
 def open_round(geography, officers):
