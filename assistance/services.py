@@ -347,8 +347,15 @@ def enrol_households(
     *, activity: Activity, households: Iterable[Household], enrolled_on: datetime.date, by
 ) -> list[Beneficiary]:
     """Makes households beneficiaries of a livelihood model. Every one must live in the plan's
-    commune; its latest decided category is kept with the enrolment."""
+    commune; its latest decided category is kept with the enrolment. Households already enrolled
+    are skipped; when all of them are, it refuses (`already_enrolled`)."""
     _require(can_write_plans(by))
+    # Two presses at once: the second waits here, then finds the households enrolled.
+    activity = (
+        Activity.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("plan")
+        .get(pk=activity.pk)
+    )
     check_enrolment(activity)
     ids = [household.pk for household in households]
     chosen = Household.objects.with_latest_category().filter(pk__in=ids)
@@ -358,6 +365,11 @@ def enrol_households(
             _("This household does not live in the plan's commune."), code="outside_commune"
         )
     already = set(activity.beneficiaries.values_list("household_id", flat=True))
+    new = [household for household in chosen if household.pk not in already]
+    if chosen and not new:
+        raise ValidationError(
+            _("These households are already enrolled in this model."), code="already_enrolled"
+        )
     return Beneficiary.objects.bulk_create(
         [
             Beneficiary(
@@ -366,8 +378,7 @@ def enrol_households(
                 enrolled_on=enrolled_on,
                 category_when_enrolled=household.latest_category or "",
             )
-            for household in chosen
-            if household.pk not in already
+            for household in new
         ]
     )
 

@@ -107,6 +107,19 @@ def move_member(*, member: Member, to_household: Household, on: datetime.date, r
 # Review rounds ----------------------------------------------------------------------------------
 
 
+def lock_commune(commune: Commune) -> None:
+    """Until the transaction ends, the commune's rounds are opened and its imports run one at a time:
+    the next one waits here, then sees what this one wrote. Rows that refer to the commune can still
+    be added meanwhile (no_key: the lock does not cover the commune's key)."""
+    Commune.objects.select_for_update(no_key=True).get(pk=commune.pk)
+
+
+def _locked_round(pk: int) -> ReviewRound:
+    """The round as it is now in the database, locked until the transaction ends: a round that moves
+    on meanwhile cannot take answers or households meant for an earlier step."""
+    return ReviewRound.objects.select_for_update().get(pk=pk)
+
+
 @transaction.atomic
 def open_round(*, commune: Commune, year: int, by, on: datetime.date | None = None) -> ReviewRound:
     """The periodic review of `commune` for `year`, under the standard that covers that year."""
@@ -116,6 +129,7 @@ def open_round(*, commune: Commune, year: int, by, on: datetime.date | None = No
         standard = poverty.standard_for_year(year)
     except poverty.ClassificationError as error:
         raise ValidationError(str(error)) from error
+    lock_commune(commune)  # two presses at once: the second finds the round the first opened
     if ReviewRound.objects.filter(commune=commune, year=year, kind=ReviewRound.Kind.PERIODIC).exists():
         raise ValidationError(
             _("%(commune)s already has its periodic review for %(year)s.")
@@ -131,8 +145,10 @@ def open_round(*, commune: Commune, year: int, by, on: datetime.date | None = No
 @transaction.atomic
 def list_households(*, review_round: ReviewRound, households: Iterable[Household] | None = None, by) -> int:
     """Adds households to the round (by default every household of the commune on the register that
-    year); returns how many were added. Households already listed are left as they are."""
+    year); returns how many were added. Households already listed are left as they are; when all
+    of them are, it refuses (`already_listed`): the button was pressed again, or twice at once."""
     _require_writer(by)
+    review_round = _locked_round(review_round.pk)  # two presses at once: the second finds them listed
     if not review_round.accepts_households:
         raise ValidationError(_("Households can only be listed during preparation or the survey."))
     if households is None:
@@ -143,6 +159,8 @@ def list_households(*, review_round: ReviewRound, households: Iterable[Household
         for household in households
         if household.pk not in listed and household.commune_id == review_round.commune_id
     ]
+    if listed and not new:
+        raise ValidationError(_("The households are already listed for this round."), code="already_listed")
     bulk_create_with_history(new, HouseholdReview)  # one insert for the rows, one for their history
     return len(new)
 
@@ -181,7 +199,7 @@ def move_round(
 ) -> RoundStep:
     """Moves the round to the next legal step and records who did it and when."""
     _require_writer(by)
-    review_round = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+    review_round = _locked_round(review_round.pk)
     on = on or today()
     check_move(review_round, to_state, on)
     if to_state == State.PUBLIC_POSTING:
@@ -217,12 +235,6 @@ def count_decision(review_round: ReviewRound) -> None:
 # Surveys ----------------------------------------------------------------------------------------
 
 
-def _locked_round(review: HouseholdReview) -> ReviewRound:
-    """The round as it is now in the database, locked until the answer is saved: a round that moves
-    on meanwhile cannot take answers meant for an earlier step."""
-    return ReviewRound.objects.select_for_update().get(pk=review.round_id)
-
-
 def preview(
     *, review: HouseholdReview, monthly_income_per_person, deprived: Iterable[str], a_points=None
 ) -> poverty.Classification:
@@ -249,7 +261,7 @@ def record_survey(
 ) -> poverty.Classification:
     """Saves the survey answers and the category they give. The computed category is never typed."""
     _require_writer(by)
-    review.round = _locked_round(review)
+    review.round = _locked_round(review.round_id)
     if not review.round.accepts_answers:
         raise ValidationError(_("Survey answers can only be entered while the round is at the survey step."))
     deprived = sorted(set(deprived))
@@ -284,7 +296,7 @@ def set_final_category(*, review: HouseholdReview, category: str, reason: str, b
     An empty category, or the computed one, returns the household to its computed category.
     """
     _require_writer(by)
-    review.round = _locked_round(review)
+    review.round = _locked_round(review.round_id)
     if not review.round.accepts_final_categories:
         raise ValidationError(
             _("The final category is set by the village meeting, or after a complaint during the posting.")
@@ -307,6 +319,8 @@ def request_ad_hoc_review(
     _require_writer(by)
     if requested_on > today():
         raise ValidationError(_("The request date cannot be in the future."))
+    # Two presses at once: the second waits here, then finds the review the first opened.
+    Household.objects.select_for_update(no_key=True).get(pk=household.pk)
     pending = ReviewRound.objects.filter(kind=ReviewRound.Kind.AD_HOC, reviews__household=household).exclude(
         state__in=ReviewRound.DECIDED_STATES
     )

@@ -50,12 +50,14 @@ def test_the_model_check_refuses_an_outside_household_too(cow_model, make_househ
 
 
 def test_enrolling_twice_keeps_one_enrolment(cow_model, make_household, department_officer):
-    household = make_household()
-    for _ in range(2):
-        services.enrol_households(
-            activity=cow_model, households=[household], enrolled_on=D(2022, 10, 1), by=department_officer
-        )
-    assert Beneficiary.objects.count() == 1
+    household, other = make_household(), make_household()
+    enrol = {"activity": cow_model, "enrolled_on": D(2022, 10, 1), "by": department_officer}
+    services.enrol_households(households=[household], **enrol)
+    with pytest.raises(ValidationError) as refused:
+        services.enrol_households(households=[household], **enrol)
+    assert refused.value.code == "already_enrolled"
+    assert len(services.enrol_households(households=[household, other], **enrol)) == 1
+    assert Beneficiary.objects.count() == 2
 
 
 C, R, P, A, DEP, RET = (

@@ -10,6 +10,7 @@ from django.db.backends import utils
 from django.test import RequestFactory
 
 from core.errors import server_error
+from tests.databases import postgres_only, terminate
 
 
 def _page_for(error: Exception):
@@ -33,22 +34,6 @@ def test_another_fault_gives_the_500_page():
 
 def test_connections_are_checked_before_they_are_reused():
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
-
-
-postgres_only = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="dropping a server connection is a PostgreSQL matter",
-)
-
-
-def _terminate(pid: int) -> None:
-    import psycopg
-
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    with psycopg.connect(**params, autocommit=True) as other:
-        other.execute("select pg_terminate_backend(%s)", [pid])
 
 
 def _get(url, cookie):
@@ -76,7 +61,7 @@ def test_a_connection_dropped_during_a_request_then_the_next_request_works(
     def drop_once(self, sql, params=None):
         if not dropped and "communes_commune" in sql:
             dropped.append(True)
-            _terminate(self.db.connection.info.backend_pid)  # as a database restart does
+            terminate(self.db.connection.info.backend_pid)  # as a database restart does
         return original(self, sql, params)
 
     monkeypatch.setattr(utils.CursorWrapper, "execute", drop_once)
@@ -91,7 +76,7 @@ def test_a_connection_dropped_between_requests_is_replaced_at_the_next_request()
     from django.core.signals import request_finished, request_started
 
     connection.ensure_connection()
-    _terminate(connection.connection.info.backend_pid)  # the server restarted while the connection idled
+    terminate(connection.connection.info.backend_pid)  # the server restarted while the connection idled
     request_finished.send(sender=None)
     request_started.send(sender=None)  # the next request: its first query checks the kept connection
     with connection.cursor() as cursor:

@@ -14,12 +14,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.models import Commune
 from core.spreadsheets import MAX_UPLOAD_BYTES
+from households import services
 from households.imports.household_importer import HouseholdImporter
 from households.imports.reading import Report
 from households.imports.review_importer import ReviewImporter
@@ -127,10 +128,21 @@ def import_file(
         record = ImportRecord.objects.select_for_update().get(pk=record.pk)
         if record.status == ImportRecord.Status.IMPORTED:
             raise ImportFailed(_("This file was already imported."))
+        services.lock_commune(commune)  # the next import waits, then matches what this one wrote
         importer = importer_for(
             kind, commune=commune, user=user, year=year, write=True, record=record, max_bytes=max_bytes
         )
-        report = importer.run(source, progress=progress)
+        try:
+            report = importer.run(source, progress=progress)
+        except IntegrityError as error:
+            # Another import or page saved one of these records (a citizen ID in another commune)
+            # since this import read them: nothing is kept, and the next run will match it.
+            raise ImportFailed(
+                _(
+                    "Some of these records were saved by someone else while the file was imported: "
+                    "nothing was imported. Press “Import these rows” again."
+                )
+            ) from error
         if report.rejected:
             transaction.set_rollback(True)
             raise ImportFailed(
@@ -180,6 +192,8 @@ def record_rejection(record: ImportRecord, report: Report) -> None:
 
 def run_checked(*, record: ImportRecord, user) -> Report:
     """Step two from the page: the file kept at step one, if unchanged, imported; then deleted."""
+    if record.status == ImportRecord.Status.IMPORTED:  # pressed again: its file is gone
+        raise ImportFailed(_("This file was already imported."))
     path = stored_path(record)
     if path is None or record.status != ImportRecord.Status.CHECKED:
         raise ImportFailed(_("The file of this dry run is no longer kept: upload it again."))
