@@ -309,7 +309,8 @@ def record_spending(
     allow_over_plan: bool = False,
 ) -> Spending:
     _require(can_write_plans(by))
-    activity = Activity.objects.select_for_update().select_related("plan").get(pk=activity.pk)
+    _locked_plan(activity.plan)  # the plan before its line, in the order set_activity_status locks them
+    activity = Activity.objects.select_for_update(of=("self",)).select_related("plan").get(pk=activity.pk)
     check_spending(activity=activity, amount=amount, allow_over_plan=allow_over_plan)
     spending = Spending(
         activity=activity,
