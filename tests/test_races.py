@@ -21,7 +21,15 @@ from assistance.tests.conftest import add_line
 from communes.models import Role
 from households import services
 from households.imports import steps
-from households.models import Household, ImportChange, ImportRecord, Member, Person, ReviewRound
+from households.models import (
+    FarmAverageRecord,
+    Household,
+    ImportChange,
+    ImportRecord,
+    Member,
+    Person,
+    ReviewRound,
+)
 from households.tests.helpers import make_household
 from households.tests.workbooks import household_rows, xlsx_upload
 from tests.databases import terminate
@@ -320,6 +328,18 @@ def test_a_page_read_before_another_users_change_is_refused_on_what_the_database
             activity=model, households=Household.objects.all(), enrolled_on=datetime.date(2022, 10, 1), by=by
         )
     assert not review_round.reviews.exists() and not model.beneficiaries.exists()
+    request = services.record_farm_average_request(
+        household=Household.objects.get(code="S1"),
+        requested_on=datetime.date(2022, 10, 1),
+        income_12_months=30_000_000,
+        member_count=4,
+        by=by,
+    )
+    FarmAverageRecord.objects.filter(pk=request.pk).update(
+        decided_on=datetime.date(2022, 10, 10), recognised=False
+    )
+    with pytest.raises(ValidationError, match="Xã đã quyết định"):
+        services.decide_farm_average(record=request, recognised=False, on=datetime.date(2022, 10, 12), by=by)
 
 
 # A lost connection -----------------------------------------------------------------------------------
