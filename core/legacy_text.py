@@ -78,6 +78,7 @@ _SYLLABLE = re.compile(
     "|[aăâeêioôơuưy])"
     "(ch|nh|ng|[cmnpt])?"
 )
+_CONSONANTS = set("bcdđghklmnpqrstvx")
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 
 
@@ -104,23 +105,26 @@ def _vni_word(word: str) -> str:
 
 def _convert(text: str, codes: set[str], convert_word) -> str | None:
     """The text converted if it reads as this encoding: every word holding its codes converts to a
-    syllable, and one with a Latin letter is proof (a code Unicode Vietnamese never uses, or a word
-    that is no syllable as it stands)."""
+    syllable, and one with a Latin letter is proof (holding a code Unicode Vietnamese never uses, or
+    no syllable as it stands) if it starts with a consonant or is not the only word converted
+    ("50 µm" is no "50 àm")."""
     words = re.split(r"([\s,;:.()/\-\"']+)", text)
-    proof = False
+    converted, proofs = 0, []
     for index in range(0, len(words), 2):
         word = words[index]
         if codes.isdisjoint(word):
             continue
-        converted = convert_word(word)
-        if not is_syllable(converted):
+        words[index] = convert_word(word)
+        if not is_syllable(words[index]):
             return None
+        converted += 1
         if any(ch.isascii() and ch.isalpha() for ch in word) and (
             not _SHARED.issuperset(ch for ch in word if not ch.isascii()) or not is_syllable(word)
         ):
-            proof = True
-        words[index] = converted
-    return unicodedata.normalize("NFC", "".join(words)) if proof else None
+            proofs.append(words[index])
+    if not any(converted > 1 or word[0].lower() in _CONSONANTS for word in proofs):
+        return None
+    return unicodedata.normalize("NFC", "".join(words))
 
 
 _TCVN3_CODES = set(TCVN3_TO_UNICODE)

@@ -33,7 +33,7 @@ from openpyxl.utils import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
 from core.legacy_text import to_unicode
-from core.text import fold
+from core.text import fold, one_line
 from core.uploads import SpreadsheetError, check_row_count, check_workbook_archive, csv_text
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -281,9 +281,9 @@ class TableReader:
     """Matches the header row (SpreadsheetError if a required column is missing), then gives each
     non-empty row as {column key: raw value}."""
 
-    def __init__(self, source, columns: list[Column], *, max_bytes: int = MAX_UPLOAD_BYTES):
+    def __init__(self, source, columns: list[Column], *, max_bytes=MAX_UPLOAD_BYTES, converted=None):
         self.columns = {c.key: c for c in columns}
-        headers, self._rows = read_table(source, max_bytes=max_bytes)
+        headers, self._rows = read_table(source, max_bytes=max_bytes, converted=converted)
         match = match_headers(headers, columns)
         if match.missing:
             raise SpreadsheetError(
@@ -312,12 +312,12 @@ class TableReader:
 
 
 def cell_text(value) -> str:
-    """A cell as one line of text: 12.0 → "12", runs of spaces and line breaks → one space."""
+    """A cell as one line of text: 12.0 → "12", runs of spaces and line breaks → one space, NFC."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    return one_line(str(value))
 
 
 class RowParser:
