@@ -145,7 +145,7 @@ def _clean_text(value):
 
 
 def _damaged(error) -> SpreadsheetError:
-    if isinstance(error, DefusedXmlException):
+    if isinstance(error, DefusedXmlException) or isinstance(error.__cause__, DefusedXmlException):
         return SpreadsheetError(
             _("The workbook cannot be opened: its XML declares entities, which Excel never writes.")
         )
@@ -157,7 +157,6 @@ def _xlsx_rows(uploaded) -> Iterator[tuple[int, list]]:
     try:
         workbook = openpyxl.load_workbook(uploaded, read_only=True, data_only=False)
         sheet = workbook.worksheets[0]
-        check_row_count(sheet.max_row or 0)  # the sheet's own dimension, when it gives one
         merged_rows = _scan_sheet(sheet)
     except DAMAGED as error:
         raise _damaged(error) from error
@@ -166,7 +165,7 @@ def _xlsx_rows(uploaded) -> Iterator[tuple[int, list]]:
 
 def _scan_sheet(sheet) -> set[int]:
     """Rows that have merged cells (a header there would be read wrong), counting the rows on the
-    way: a sheet without a dimension is refused past the row limit before a row is read."""
+    way: a sheet whose dimension understates them is refused past the row limit too."""
     rows = set()
     count = 0
     source = sheet._get_source()

@@ -12,6 +12,7 @@ import io
 import re
 import struct
 import zipfile
+import zlib
 from itertools import islice
 
 from django.conf import settings
@@ -23,6 +24,9 @@ END_OF_DIRECTORY = b"PK\x05\x06"
 LARGEST_COMMENT = 0xFFFF
 SMALL_PART = 1024 * 1024  # parts smaller than this may compress as well as they like
 LEGACY_LINES_CHECKED = 1000
+SHEET_HEAD = 64 * 1024  # a sheet's dimension comes before its rows
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*\d*:?[A-Z]*(\d+)"')  # the last row
+ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
 
 
 class SpreadsheetError(Exception):
@@ -44,11 +48,17 @@ def check_workbook_archive(source) -> None:
         )
     try:
         with zipfile.ZipFile(source) as archive:
-            parts = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+            _check_sizes(archive.infolist())
+            for part in archive.namelist():
+                if re.fullmatch(r"xl/worksheets/[^/]+\.xml", part):
+                    _check_sheet_rows(archive, part)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as error:
         raise damaged_workbook() from error
     finally:
         source.seek(0)
+
+
+def _check_sizes(parts) -> None:
     limit = settings.IMPORT_MAX_UNCOMPRESSED_MB * 1024 * 1024
     total = sum(part.file_size for part in parts)
     if total > limit:
@@ -67,6 +77,24 @@ def check_workbook_archive(source) -> None:
                 )
                 % {"part": part.filename, "ratio": part_ratio, "limit": ratio}
             )
+
+
+def _check_sheet_rows(archive, part) -> None:
+    """Refuses a sheet over the row limit by the dimension it declares before its rows or, without
+    one, by counting its rows in the inflated bytes (openpyxl would parse the whole sheet to size it)."""
+    with archive.open(part) as stream:
+        chunk = stream.read(SHEET_HEAD)
+        before_rows, found, _rows = chunk.partition(b"sheetData")
+        dimension = DIMENSION.search(before_rows)
+        if found and dimension:
+            check_row_count(int(dimension.group(1)))
+            return
+        rows, tail = 0, b""
+        while chunk:
+            rows += len(ROW_TAG.findall(tail + chunk)) - len(ROW_TAG.findall(tail))
+            check_row_count(rows)
+            tail = chunk[-32:]
+            chunk = stream.read(1 << 20)
 
 
 def _entry_count(source) -> int:
