@@ -131,13 +131,19 @@ _TCVN3_CODES = set(TCVN3_TO_UNICODE)
 _VNI_CODES = {ch for code in VNI_TO_UNICODE for ch in code if not ch.isascii()}
 
 
-def to_unicode(text: str) -> tuple[str, str | None]:
-    """The text in Unicode NFC, and the legacy encoding it was converted from (None if it was not)."""
+def to_unicode(text: str, prefer: str | None = None) -> tuple[str, str | None]:
+    """The text in Unicode NFC, and the legacy encoding it was converted from (None if it was not).
+    A few words read as both ("Chuû hoä": "Chuỷ họ" in TCVN3, "Chủ hộ" in VNI): `prefer` (the
+    encoding of the file's other cells) decides, else TCVN3, the more common."""
     text = unicodedata.normalize("NFC", text)
     if text.isascii() or _UNICODE_ONLY.search(text):
         return text, None
+    readings = {}
     for encoding, codes, convert_word in ((TCVN3, _TCVN3_CODES, _tcvn3_word), (VNI, _VNI_CODES, _vni_word)):
         converted = _convert(text, codes, convert_word)
         if converted is not None:
-            return converted, encoding
-    return text, None
+            readings[encoding] = converted
+    if not readings:
+        return text, None
+    encoding = prefer if prefer in readings else next(iter(readings))
+    return readings[encoding], encoding

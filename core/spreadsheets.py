@@ -130,7 +130,8 @@ def _unicode_rows(rows, converted: Counter) -> Iterator[tuple[int, list]]:
     for number, values in rows:
         for index, value in enumerate(values):
             if isinstance(value, str) and not value.isascii():
-                values[index], encoding = to_unicode(value)
+                prefer = converted.most_common(1)[0][0] if converted else None
+                values[index], encoding = to_unicode(value, prefer)
                 if encoding:
                     converted[encoding] += 1
         yield number, values
