@@ -41,7 +41,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls, and password-protected .xlsx (encrypted in an OLE container)
 # What openpyxl or the XML parsers raise on a damaged or hostile workbook.
 DAMAGED = (
-    InvalidFileException, zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, ParseError,
+    InvalidFileException, zipfile.BadZipFile, LookupError, OSError, EOFError, zlib.error, ParseError,
     XMLSyntaxError, DefusedXmlException, ValueError, TypeError,
 )  # fmt: skip
 
@@ -157,8 +157,12 @@ def _xlsx_rows(uploaded) -> Iterator[tuple[int, list]]:
     check_workbook_archive(uploaded)
     try:
         workbook = openpyxl.load_workbook(uploaded, read_only=True, data_only=False)
-        sheet = workbook.worksheets[0]
-        merged_rows = _scan_sheet(sheet)
+        try:
+            sheet = workbook.worksheets[0]
+            merged_rows = _scan_sheet(sheet)
+        except BaseException:
+            workbook.close()
+            raise
     except DAMAGED as error:
         raise _damaged(error) from error
     return _sheet_rows(workbook, sheet, merged_rows)

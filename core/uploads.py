@@ -148,7 +148,7 @@ def csv_text(raw: bytes) -> str:
             _("Line %(line)s of the CSV file is longer than %(limit)s characters: it is not a table.")
             % {"line": text.count("\n", 0, long_line.start()) + 1, "limit": limit}
         )
-    check_row_count(text.count("\n"))
+    check_row_count(text.count("\n") - 1)  # the header line
     return text
 
 

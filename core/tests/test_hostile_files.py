@@ -19,6 +19,8 @@ from core.spreadsheets import SpreadsheetError, read_table
 
 SHEET = "xl/worksheets/sheet1.xml"
 MAIN = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+WORKBOOK = b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+NO_SHEETS = WORKBOOK + b"<sheets/></workbook>"
 SHARED_STRINGS_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 
 
@@ -133,6 +135,7 @@ HOSTILE = [
         "bị hỏng",
     ),
     ("damaged workbook XML", lambda: with_parts(xl__workbook_xml=b"<workbook><sheets><sheet"), "bị hỏng"),
+    ("a workbook without sheets", lambda: with_parts(xl__workbook_xml=NO_SHEETS), "bị hỏng"),
     (
         "a CSV line of 100,001 characters",
         lambda: SimpleUploadedFile("ho.csv", b"a" * 100_001),
@@ -168,7 +171,7 @@ def test_the_limits_are_settings(settings):
         workbook.active.append(row)
     out = io.BytesIO()
     workbook.save(out)
-    csv = "\n".join(row[0] for row in five_rows).encode()
+    csv = "".join(f"{row[0]}\n" for row in five_rows).encode()
     for uploaded in (SimpleUploadedFile("ho.xlsx", out.getvalue()), SimpleUploadedFile("ho.csv", csv)):
         with pytest.raises(SpreadsheetError, match="hơn 3 dòng"):
             list(read_table(uploaded)[1])
