@@ -34,7 +34,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from core.legacy_text import to_unicode
 from core.text import fold, one_line
-from core.uploads import SpreadsheetError, check_row_count, check_workbook_archive, csv_text
+from core.uploads import SpreadsheetError, check_row_count, check_workbook_archive, csv_text, damaged_workbook
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
@@ -150,7 +150,7 @@ def _damaged(error) -> SpreadsheetError:
         return SpreadsheetError(
             _("The workbook cannot be opened: its XML declares entities, which Excel never writes.")
         )
-    return SpreadsheetError(_("The workbook cannot be opened: it is damaged or not an .xlsx file."))
+    return damaged_workbook()
 
 
 def _xlsx_rows(uploaded) -> Iterator[tuple[int, list]]:
