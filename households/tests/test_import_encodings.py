@@ -2,9 +2,11 @@
 searching names typed decomposed (NFD)."""
 
 import html
+import io
 import unicodedata
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from core.tests.test_hostile_files import billion_laughs, with_parts, zip_bomb
@@ -94,3 +96,16 @@ def test_a_name_typed_decomposed_is_stored_composed_and_found_either_way(
             .result_list
         )
         assert [h.code for h in found] == ["H010"], typed
+
+
+def test_the_command_refuses_a_zip_bomb_and_reports_tcvn3_cells(tmp_path, muong_hoong_officer):
+    bomb = tmp_path / "bom.xlsx"
+    bomb.write_bytes(zip_bomb().read())
+    options = ["--commune", "23305", "--user", "mh_officer", "--dry-run"]
+    with pytest.raises(CommandError, match="được nén|compressed"):
+        call_command("import_households", str(bomb), *options)
+    typed = tmp_path / "tcvn3.xlsx"
+    typed.write_bytes(xlsx_upload(rows=TCVN3_ROWS).read())
+    out = io.StringIO()
+    call_command("import_households", str(typed), *options, stdout=out)
+    assert "Converted from TCVN3 to Unicode: 10 cells." in out.getvalue()
