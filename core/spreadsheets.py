@@ -170,14 +170,16 @@ def _xlsx_rows(uploaded) -> Iterator[tuple[int, list]]:
 
 def _scan_sheet(sheet) -> set[int]:
     """Rows that have merged cells (a header there would be read wrong), counting the rows on the
-    way: a sheet whose dimension understates them is refused past the row limit too."""
+    way: a sheet whose dimension understates them is refused past the row limit too, and otherwise
+    read whole (openpyxl stops at the dimension's last row)."""
     rows = set()
-    count = 0
+    count = last = 0
     source = sheet._get_source()
     try:
         for _event, element in iterparse(source):
             if element.tag.endswith("}row"):
                 count += 1
+                last = max(last, int(element.get("r") or count))
                 if count > settings.IMPORT_MAX_ROWS:
                     check_row_count(count)
             elif element.tag.endswith("mergeCell"):
@@ -186,6 +188,8 @@ def _scan_sheet(sheet) -> set[int]:
             element.clear()
     finally:
         source.close()
+    if sheet.max_row is not None and last > sheet.max_row:
+        sheet.reset_dimensions()
     return rows
 
 
