@@ -3,9 +3,10 @@ back to Unicode NFC.
 
 Such text reaches us as the Windows-1252 characters of its bytes: "Ng­êi" is TCVN3 for "Người",
 "Ngöôøi" is VNI. Detection never trusts a single odd character: a cell is converted only if it has
-none of Unicode's own Vietnamese letters (ă, ơ, ư, đ, ạ…ỹ), at least one word with a letter that
-Unicode Vietnamese never uses, and every word the conversion changes comes out as a Vietnamese
-syllable. No maintained converter for these encodings is published on PyPI, hence these tables.
+none of Unicode's own Vietnamese letters (ă, ơ, ư, đ, ĩ, ũ, ạ…ỹ), a word Unicode Vietnamese could not
+have (a letter it never uses, or no syllable as it stands), and every word the conversion changes
+comes out as a Vietnamese syllable. No maintained converter for these encodings is published on
+PyPI, hence these tables.
 """
 
 import re
@@ -134,7 +135,7 @@ _VNI_CODES = {ch for code in VNI_TO_UNICODE for ch in code if not ch.isascii()}
 def to_unicode(text: str, prefer: str | None = None) -> tuple[str, str | None]:
     """The text in Unicode NFC, and the legacy encoding it was converted from (None if it was not).
     A few words read as both ("Chuû hoä": "Chuỷ họ" in TCVN3, "Chủ hộ" in VNI): `prefer` (the
-    encoding of the file's other cells) decides, else TCVN3, the more common."""
+    encoding of the file's other cells) decides, else TCVN3, the national standard of those years."""
     text = unicodedata.normalize("NFC", text)
     if text.isascii() or _UNICODE_ONLY.search(text):
         return text, None
