@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, District, Province
 from core.forms import OptimisticLockMixin, date_input
+from core.text import one_line
 
 
 class CommuneForm(OptimisticLockMixin, forms.ModelForm):
@@ -35,7 +36,7 @@ class CommuneForm(OptimisticLockMixin, forms.ModelForm):
         return code
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
+        name = one_line(self.cleaned_data["name"])
         if not name:
             raise forms.ValidationError(_("Enter the commune's name."))
         return name

@@ -146,6 +146,13 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Uploaded files (mission photos) are personal data: no URL pattern, proxy rule or whitenoise serves
 # MEDIA_URL; each file is sent by a view that checks access first (assistance:mission_photo).
 MEDIA_URL = "/media/"
+# Uploaded and imported workbooks and CSV files are checked against these before anything is parsed
+# (core/uploads.py, README "Security"): a small file may inflate to gigabytes.
+IMPORT_MAX_UNCOMPRESSED_MB = env.int("IMPORT_MAX_UNCOMPRESSED_MB", default=200)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
+IMPORT_MAX_ZIP_ENTRIES = env.int("IMPORT_MAX_ZIP_ENTRIES", default=500)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+IMPORT_MAX_LINE_CHARS = env.int("IMPORT_MAX_LINE_CHARS", default=100_000)
 
 # Behind a reverse proxy that terminates TLS; all of these are on unless DEBUG.
 SECURE = not DEBUG

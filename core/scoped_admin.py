@@ -8,6 +8,7 @@ permission) decides whether a staff member may add, change or delete. Superusers
 on the pages.
 """
 
+import unicodedata
 from collections.abc import Callable
 
 from django.contrib import admin
@@ -48,8 +49,9 @@ class SafeAutocompleteSelectMultiple(_ValidSelectedValues, AutocompleteSelectMul
 
 
 def searchable(term: str) -> str:
-    """The search term as the database can take it: PostgreSQL refuses NUL characters in text."""
-    return term.replace("\x00", "")
+    """The search term as the database can take it (PostgreSQL refuses NUL characters in text), in
+    Unicode NFC as names are stored, so a name typed decomposed is found."""
+    return unicodedata.normalize("NFC", term.replace("\x00", ""))
 
 
 class SearchLimitMixin:

@@ -2,8 +2,10 @@
 
 Reading is tolerant where people differ (header case, diacritics, spacing; "1.500.000"; dates typed
 as dd/mm/yyyy) and strict where data would be lost (formulas, merged headers, protected or
-oversized files): every problem is a `SpreadsheetError` with a message in the user's language.
-Memory stays bounded: workbooks are read in openpyxl's read-only mode and written in write-only mode.
+oversized or hostile files, checked first by core.uploads): every problem is a `SpreadsheetError`
+with a message in the user's language. Text cells come out in Unicode NFC, converted from the legacy
+encodings TCVN3 and VNI (core.legacy_text) when they are typed in them. Memory stays bounded:
+workbooks are read in openpyxl's read-only mode and written in write-only mode.
 """
 
 import csv
@@ -12,27 +14,36 @@ import io
 import re
 import tempfile
 import zipfile
+import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from xml.etree.ElementTree import iterparse
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+from django.conf import settings
 from django.http import FileResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from lxml.etree import XMLSyntaxError
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
-from core.text import fold
+from core.legacy_text import to_unicode
+from core.text import fold, one_line
+from core.uploads import SpreadsheetError, check_row_count, check_workbook_archive, csv_text, damaged_workbook
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls, and password-protected .xlsx (encrypted in an OLE container)
-
-
-class SpreadsheetError(Exception):
-    """A file that cannot be read as it is; the message says why, for the user."""
+# What openpyxl or the XML parsers raise on a damaged or hostile workbook.
+DAMAGED = (
+    InvalidFileException, zipfile.BadZipFile, LookupError, OSError, EOFError, zlib.error, ParseError,
+    XMLSyntaxError, DefusedXmlException, ValueError, TypeError,
+)  # fmt: skip
 
 
 def header_key(text) -> str:
@@ -72,8 +83,11 @@ def match_headers(headers: list, columns: Iterable[Column]) -> HeaderMatch:
     return match
 
 
-def read_table(uploaded, *, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[list, Iterator[tuple[int, list]]]:
+def read_table(
+    uploaded, *, max_bytes: int = MAX_UPLOAD_BYTES, converted: Counter | None = None
+) -> tuple[list, Iterator[tuple[int, list]]]:
     """The header row and an iterator of (row number, values) of the first sheet of an .xlsx or a CSV.
+    `converted` counts the cells read from each legacy encoding.
 
     Raises SpreadsheetError for files that would be misread.
     """
@@ -105,10 +119,22 @@ def read_table(uploaded, *, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[list, It
         rows = _csv_rows(uploaded)
     else:
         raise SpreadsheetError(_("This is not an Excel workbook (.xlsx) or a CSV file."))
+    rows = _unicode_rows(rows, Counter() if converted is None else converted)
     for _number, values in rows:
         if any(_present(v) for v in values):
             return [_clean_text(v) for v in values], rows
     raise SpreadsheetError(_("The file has no rows."))
+
+
+def _unicode_rows(rows, converted: Counter) -> Iterator[tuple[int, list]]:
+    for number, values in rows:
+        for index, value in enumerate(values):
+            if isinstance(value, str) and not value.isascii():
+                prefer = converted.most_common(1)[0][0] if converted else None
+                values[index], encoding = to_unicode(value, prefer)
+                if encoding:
+                    converted[encoding] += 1
+        yield number, values
 
 
 def _present(value) -> bool:
@@ -119,30 +145,51 @@ def _clean_text(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def _damaged(error) -> SpreadsheetError:
+    if isinstance(error, DefusedXmlException) or isinstance(error.__cause__, DefusedXmlException):
+        return SpreadsheetError(
+            _("The workbook cannot be opened: its XML declares entities, which Excel never writes.")
+        )
+    return damaged_workbook()
+
+
 def _xlsx_rows(uploaded) -> Iterator[tuple[int, list]]:
+    check_workbook_archive(uploaded)
     try:
         workbook = openpyxl.load_workbook(uploaded, read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
-        raise SpreadsheetError(
-            _("The workbook cannot be opened: it is damaged or not an .xlsx file.")
-        ) from error
-    sheet = workbook.worksheets[0]
-    header_row = _merged_header_rows(sheet)
-    return _sheet_rows(workbook, sheet, header_row)
+        try:
+            sheet = workbook.worksheets[0]
+            merged_rows = _scan_sheet(sheet)
+        except BaseException:
+            workbook.close()
+            raise
+    except DAMAGED as error:
+        raise _damaged(error) from error
+    return _sheet_rows(workbook, sheet, merged_rows)
 
 
-def _merged_header_rows(sheet) -> set[int]:
-    """Rows that have merged cells: a header there would be read wrong."""
+def _scan_sheet(sheet) -> set[int]:
+    """Rows that have merged cells (a header there would be read wrong), counting the rows on the
+    way: a sheet whose dimension understates them is refused past the row limit too, and otherwise
+    read whole (openpyxl stops at the dimension's last row)."""
     rows = set()
+    count = last = 0
     source = sheet._get_source()
     try:
         for _event, element in iterparse(source):
-            if element.tag.endswith("mergeCell"):
+            if element.tag.endswith("}row"):
+                count += 1
+                last = max(last, int(element.get("r") or count))
+                if count > settings.IMPORT_MAX_ROWS:
+                    check_row_count(count)
+            elif element.tag.endswith("mergeCell"):
                 _min_col, min_row, _max_col, max_row = range_boundaries(element.get("ref"))
                 rows.update(range(min_row, max_row + 1))
             element.clear()
     finally:
         source.close()
+    if sheet.max_row is not None and last > sheet.max_row:
+        sheet.reset_dimensions()
     return rows
 
 
@@ -172,18 +219,14 @@ def _sheet_rows(workbook, sheet, merged_rows) -> Iterator[tuple[int, list]]:
                         % {"row": number}
                     )
             yield number, values
+    except DAMAGED as error:
+        raise _damaged(error) from error
     finally:
         workbook.close()
 
 
 def _csv_rows(uploaded) -> Iterator[tuple[int, list]]:
-    raw = uploaded.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise SpreadsheetError(
-            _('The CSV file is not in UTF-8. Save it from Excel as "CSV UTF-8".')
-        ) from error
+    text = csv_text(uploaded.read())
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -246,9 +289,9 @@ class TableReader:
     """Matches the header row (SpreadsheetError if a required column is missing), then gives each
     non-empty row as {column key: raw value}."""
 
-    def __init__(self, source, columns: list[Column], *, max_bytes: int = MAX_UPLOAD_BYTES):
+    def __init__(self, source, columns: list[Column], *, max_bytes=MAX_UPLOAD_BYTES, converted=None):
         self.columns = {c.key: c for c in columns}
-        headers, self._rows = read_table(source, max_bytes=max_bytes)
+        headers, self._rows = read_table(source, max_bytes=max_bytes, converted=converted)
         match = match_headers(headers, columns)
         if match.missing:
             raise SpreadsheetError(
@@ -277,12 +320,12 @@ class TableReader:
 
 
 def cell_text(value) -> str:
-    """A cell as one line of text: 12.0 → "12", runs of spaces and line breaks → one space."""
+    """A cell as one line of text: 12.0 → "12", runs of spaces and line breaks → one space, NFC."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    return one_line(str(value))
 
 
 class RowParser:

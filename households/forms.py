@@ -7,6 +7,7 @@ from communes.access import communes_for, sees_all_communes
 from communes.models import Commune, Village, today
 from core import citizen_id
 from core.forms import OptimisticLockMixin, date_input
+from core.text import one_line
 from households import poverty, procedure, summaries
 from households.access import can_see_citizen_ids, citizen_id_as_shown
 from households.models import (
@@ -60,7 +61,7 @@ class HouseholdForm(OptimisticLockMixin, forms.ModelForm):
         return self.cleaned_data["code"].strip()
 
     def clean_head_name(self):
-        return " ".join(self.cleaned_data["head_name"].split())
+        return one_line(self.cleaned_data["head_name"])
 
     def clean(self):
         cleaned = super().clean()
@@ -112,7 +113,7 @@ class PersonForm(forms.ModelForm):
             self._keep_citizen_id = None
 
     def clean_full_name(self):
-        return " ".join(self.cleaned_data["full_name"].split())
+        return one_line(self.cleaned_data["full_name"])
 
     def clean_citizen_id(self):
         value = citizen_id.normalise(self.cleaned_data.get("citizen_id", ""))

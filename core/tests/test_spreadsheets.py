@@ -1,5 +1,6 @@
 import datetime
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -117,6 +118,18 @@ def test_merged_header_cells_are_refused():
     uploaded = workbook_file([["Thông tin hộ", None], ["H01", "A"]], merge="A1:B1")
     with pytest.raises(SpreadsheetError, match="gộp ô"):
         rows_of(uploaded)
+
+
+def test_rows_past_a_dimension_that_understates_them_are_read():
+    """Some programs write a sheet's dimension wrong; openpyxl's read-only mode would stop there."""
+    content = workbook_file([["Mã hộ", "Ghi chú"], ["H01", "x"], ["H02", None], ["H03", "z"]]).read()
+    source, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in source.namelist():
+            part = source.read(name)
+            archive.writestr(name, part.replace(b'<dimension ref="A1:B4"/>', b'<dimension ref="A1:B2"/>'))
+    header, rows = rows_of(SimpleUploadedFile("ho.xlsx", out.getvalue()))
+    assert [row[0] for row in rows] == ["H01", "H02", "H03"]
 
 
 def test_merged_cells_below_the_header_are_fine():

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communes.models import AreaType, Village
-from core.spreadsheets import RowParser, TableReader, header_key
+from core.spreadsheets import RowParser, header_key
 from core.text import fold
 from households.access import persons_to_change_for
 from households.imports.columns import (
@@ -101,7 +101,7 @@ class HouseholdImporter(Importer):
         self.created: set[int] = set()
 
     def run(self, source, *, progress: Callable[[int], None] | None = None) -> Report:
-        self.reader = TableReader(source, self.columns, max_bytes=self.max_bytes)
+        self.reader = self.read(source)
         self.report.unknown_columns = self.reader.unknown
         batch: list[_HouseholdGroup] = []
         group: _HouseholdGroup | None = None

@@ -3,6 +3,7 @@ writing through services.bulk_save with the change history), and the messages of
 on the columns they are about. The generic reading and parsing is core.spreadsheets'."""
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -30,6 +31,7 @@ class Report:
     members_updated: int = 0
     matched_by_name: int = 0
     unknown_columns: list[str] = field(default_factory=list)
+    converted: Counter = field(default_factory=Counter)  # legacy encoding → cells converted from it
     rejections: list[dict] = field(default_factory=list)
     rejected_rows: set[int] = field(default_factory=set)
 
@@ -49,6 +51,7 @@ class Report:
             "members_updated": self.members_updated,
             "matched_by_name": self.matched_by_name,
             "unknown_columns": self.unknown_columns,
+            "converted": dict(self.converted),
             "rejections": sorted(self.rejections, key=lambda r: r["row"]),
         }
 
@@ -83,6 +86,10 @@ class Importer:
         self.max_bytes = max_bytes
         self.report = Report()
         self._changes: list[ImportChange] = []
+
+    def read(self, source) -> TableReader:
+        """The file's rows, counting in the report the cells converted from a legacy encoding."""
+        return TableReader(source, self.columns, max_bytes=self.max_bytes, converted=self.report.converted)
 
     def save(self, model, **rows) -> list:
         """services.bulk_save, each history row naming the user and this import."""

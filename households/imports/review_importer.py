@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from communes.models import Commune, Village, today
-from core.spreadsheets import RowParser, SpreadsheetError, TableReader, cell_text, header_key, parse_yes_no
+from core.spreadsheets import RowParser, SpreadsheetError, cell_text, header_key, parse_yes_no
 from core.text import fold
 from households import poverty
 from households.imports.columns import review_columns
@@ -68,7 +68,7 @@ class ReviewImporter(Importer):
         self.today = today()
 
     def run(self, source, *, progress: Callable[[int], None] | None = None) -> Report:
-        self.reader = TableReader(source, self.columns, max_bytes=self.max_bytes)
+        self.reader = self.read(source)
         self.report.unknown_columns = self.reader.unknown
         batch = []
         for number, row in self.reader:

@@ -98,5 +98,7 @@ class Command(BaseCommand):
     def _report(self, report: Report) -> None:
         if report.unknown_columns:
             self.stdout.write("Columns not used: " + ", ".join(report.unknown_columns))
+        for encoding, count in report.converted.items():
+            self.stdout.write(f"Converted from {encoding} to Unicode: {count} cells.")
         for rejection in sorted(report.rejections, key=lambda r: r["row"]):
             self.stdout.write(f"Row {rejection['row']} · {rejection['column']}: {rejection['reason']}")
