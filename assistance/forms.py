@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from assistance.models import (
     PHOTO_FORMATS,
     PHOTO_MAX_BYTES,
+    PHOTO_MAX_PIXELS,
     Activity,
     Assignment,
     CommunicationRecord,
@@ -489,8 +490,15 @@ class MissionPhotoForm(forms.ModelForm):
                 _("The photo is %(size)s MB; the limit is %(limit)s MB.")
                 % {"size": round(image.size / 1024 / 1024, 1), "limit": PHOTO_MAX_BYTES // 1024 // 1024}
             )
-        found = getattr(getattr(image, "image", None), "format", None)  # set by ImageField's check
+        decoded = getattr(image, "image", None)  # set by ImageField's check
+        found = getattr(decoded, "format", None)
         if found not in PHOTO_FORMATS:
             raise forms.ValidationError(_("Upload a photo in JPEG, PNG or WebP format."))
+        width, height = decoded.size
+        if width * height > PHOTO_MAX_PIXELS:
+            raise forms.ValidationError(
+                _("The photo is %(width)s × %(height)s pixels; the limit is %(limit)s megapixels.")
+                % {"width": width, "height": height, "limit": PHOTO_MAX_PIXELS // 1_000_000}
+            )
         self.instance._format = found
         return image

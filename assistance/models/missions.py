@@ -147,6 +147,8 @@ def mission_photo_path(photo, filename: str) -> str:
 # Pillow's format name → the file extension stored.
 PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
+# The largest phone cameras take 50 MP; a small file can declare far more and inflate when decoded.
+PHOTO_MAX_PIXELS = 60_000_000
 
 
 class MissionPhoto(models.Model):

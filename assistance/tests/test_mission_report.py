@@ -3,6 +3,8 @@ photo, photos validated on upload and served only to those who may see the missi
 
 import datetime
 import io
+import struct
+import zlib
 
 import openpyxl
 import pytest
@@ -163,6 +165,34 @@ def test_photos_over_the_size_limit_are_refused(client_of, department_officer, s
         {"image": SimpleUploadedFile("anh.png", image_bytes(size=(200, 200)))},
     )
     assert response.status_code == 200 and not surveyed.photos.exists()
+
+
+def png_declaring(width, height) -> bytes:
+    """A valid PNG of a few bytes whose header declares `width` × `height` grey pixels."""
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b""))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_a_photo_declaring_more_pixels_than_a_camera_takes_is_refused(
+    client_of, department_officer, surveyed
+):
+    """Pillow only warns below 179 megapixels; decoding an 81-megapixel photo for the report PDF would
+    take hundreds of MB."""
+    response = client_of(department_officer).post(
+        reverse("assistance:mission_photo_add", args=[surveyed.pk]),
+        {"image": SimpleUploadedFile("anh.png", png_declaring(9_000, 9_000))},
+    )
+    assert response.status_code == 200 and not surveyed.photos.exists()
+    assert "9000 × 9000 điểm ảnh; giới hạn là 60 megapixel" in response.content.decode()
 
 
 def test_a_viewer_cannot_add_photos(client_of, viewer, surveyed):
