@@ -388,7 +388,10 @@ class ImportForm(forms.Form):
     )
     file = forms.FileField(
         label=_("File"),
-        help_text=_("Excel workbook (.xlsx) or CSV in UTF-8, up to 10 MB. The first sheet is read."),
+        help_text=_(
+            "Excel workbook (.xlsx) or CSV (UTF-8, or TCVN3 and VNI from older tools), up to 10 MB. "
+            "The first sheet is read."
+        ),
     )
 
     def __init__(self, *args, communes, **kwargs):
