@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, connection, connections
+from django.db import OperationalError, connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -30,7 +30,8 @@ from households.models import (
     Person,
     ReviewRound,
 )
-from households.tests.helpers import make_household
+from households.tests.helpers import make_household, open_survey
+from households.tests.test_review_imports import HEADERS as REVIEW_HEADERS
 from households.tests.workbooks import household_rows, xlsx_upload
 from tests.databases import terminate
 from tests.fixtures import make_user
@@ -340,6 +341,45 @@ def test_a_page_read_before_another_users_change_is_refused_on_what_the_database
     )
     with pytest.raises(ValidationError, match="Xã đã quyết định"):
         services.decide_farm_average(record=request, recognised=False, on=datetime.date(2022, 10, 12), by=by)
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="a row lock seen from a second connection; SQLite locks the whole file for every writer",
+)
+@pytest.mark.django_db(transaction=True)  # the import's own transaction, seen from a second connection
+def test_a_round_cannot_move_on_while_its_results_are_imported(geography, department_officer, monkeypatch):
+    mh = geography["muong_hoong"]
+    review_round = open_survey(mh, 2022, [make_household(mh, "R1")], by=department_officer)
+    results = xlsx_upload(REVIEW_HEADERS, [["R1", "", "", 2_500_000, *[""] * 12, ""]])
+    record = steps.check_upload(
+        uploaded=results, kind="reviews", commune=mh, user=department_officer, year=2022
+    )
+    original, locked = services.bulk_save, []
+
+    def try_to_move_the_round_meanwhile(*args, **kwargs):
+        def move():
+            try:
+                with transaction.atomic():
+                    ReviewRound.objects.select_for_update(nowait=True).get(pk=review_round.pk)
+                locked.append(False)
+            except OperationalError:  # "could not obtain lock": move_round would wait here
+                locked.append(True)
+            finally:
+                connections.close_all()
+
+        mover = threading.Thread(target=move)
+        mover.start()
+        mover.join()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services, "bulk_save", try_to_move_the_round_meanwhile)
+    page = html.unescape(
+        _client(department_officer)
+        .post(reverse("households:import_run", args=[record.pk]), follow=True)
+        .content.decode()
+    )
+    assert "Đã nhập" in page and locked and all(locked)
 
 
 # A lost connection -----------------------------------------------------------------------------------

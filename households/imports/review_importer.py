@@ -29,11 +29,11 @@ class ReviewChange:
     before: dict
 
 
-def periodic_round_for(commune: Commune, year: int) -> ReviewRound:
-    """The round a year's results go into: the commune's periodic review, at the survey step."""
-    review_round = ReviewRound.objects.filter(
-        commune=commune, year=year, kind=ReviewRound.Kind.PERIODIC
-    ).first()
+def periodic_round_for(commune: Commune, year: int, *, lock: bool = False) -> ReviewRound:
+    """The round a year's results go into: the commune's periodic review, at the survey step. Locked,
+    it cannot move to its next step while the results are written."""
+    rounds = ReviewRound.objects.filter(commune=commune, year=year, kind=ReviewRound.Kind.PERIODIC)
+    review_round = (rounds.select_for_update() if lock else rounds).first()
     if review_round is None:
         raise SpreadsheetError(
             _("%(commune)s has no periodic review for %(year)s: open it first.")
@@ -60,7 +60,7 @@ class ReviewImporter(Importer):
     def __init__(self, *, year: int, **kwargs):
         super().__init__(**kwargs)
         self.year = year
-        self.round = periodic_round_for(self.commune, year)
+        self.round = periodic_round_for(self.commune, year, lock=self.writing)
         self.standard = self.round.standard_definition
         self.columns = review_columns(self.standard)
         self.villages = {header_key(v.name): v for v in Village.objects.filter(commune=self.commune)}
