@@ -259,9 +259,10 @@ class AmendmentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = Plan.objects.filter(state=Plan.State.APPROVED).select_related(
-            "commune"
-        )
+        if "plan" in self.fields:  # not on a recorded amendment's page, where every field is read-only
+            self.fields["plan"].queryset = Plan.objects.filter(state=Plan.State.APPROVED).select_related(
+                "commune"
+            )
 
 
 @admin.register(PlanAmendment)
