@@ -141,3 +141,19 @@ def test_a_recorded_amendment_opens_in_the_admin(client_of, geography, registere
     page = client.get(reverse("admin:assistance_planamendment_change", args=[amendment.pk]))
     assert page.status_code == 200 and "Bổ sung" in page.content.decode()
     assert PlanAmendment.objects.count() == 1
+
+
+def test_a_list_sorts_by_a_sensitive_column_only_for_roles_shown_it_in_full(
+    client_of, geography, registered, monkeypatch
+):
+    from households.admin import PersonAdmin
+
+    household = registered.memberships.get().household
+    later = make_person("A Bình", citizen_id="962176510011")  # first by name, last by number
+    Member.objects.create(household=household, person=later, relation="child")
+    monkeypatch.setattr(PersonAdmin, "list_display", ["full_name", "citizen_id"])
+    monkeypatch.setattr(PersonAdmin, "ordering", ["full_name"])
+    for role, in_full in SHOWN_IN_FULL.items():
+        client = client_of(staff(f"staff_{role}", role, [geography["muong_hoong"]]))
+        listed = client.get("/admin/households/person/", {"o": "2"}).context["cl"].result_list
+        assert list(listed) == ([registered, later] if in_full else [later, registered]), role

@@ -16,7 +16,8 @@ A record outside the user's communes does not exist for them (404); in scope but
 → 403. A forbidden POST changes nothing. Every page, export (XLSX) and document (print page, PDF) a
 role opens shows citizen ID numbers only as the role may see them, and never in a link or GET form.
 A URL pattern without an entry in EXPECTATIONS fails `test_every_url_pattern_has_an_expectation`, so
-a new page cannot be forgotten.
+a new page cannot be forgotten. The admin is walked model by model (`test_role_walks_the_admin`), each
+role as a staff member with every permission: still only the records of their communes.
 
 The data is the demo seed (Mường Hoong and Ngọc Linh), built once for the module. To give every
 limited role a commune outside its scope, Ngọc Linh is put in another district here.
