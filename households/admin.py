@@ -5,8 +5,9 @@ the review pages (households/services.py), where the rule, the legal steps and r
 rounds are enforced.
 
 Citizen ID and health-insurance card numbers are the sensitive fields (core/scoped_admin.py): only the
-roles shown ID numbers in full look them up, filter, search or sort by them. Incomes are shown in full
-on the pages to every role in scope, so the admin lists filter and sort by them for every role too.
+roles shown ID numbers in full look them up, filter, search or sort by them, or find them on a person's
+form. Incomes are shown in full on the pages to every role in scope, so the admin filters and sorts by
+them for every role too.
 """
 
 from dataclasses import dataclass
