@@ -20,7 +20,6 @@ from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import F, OrderBy
 from django.db.models.constants import LOOKUP_SEP
@@ -216,16 +215,20 @@ class ScopedAdminSite(admin.AdminSite):
         urls = super().get_urls()
         for index, pattern in enumerate(urls):
             if getattr(pattern, "name", None) == "view_on_site":
-                view = self.admin_view(self.view_on_site)
+                view = self.admin_view(self._in_scope_only(pattern.callback))
                 urls[index] = path(str(pattern.pattern), view, name="view_on_site")
         return urls
 
-    def view_on_site(self, request, content_type_id, object_id):
-        """ "View on site" redirects to an object's page only if the user's admin shows the object:
-        Django's own would tell the page address of any object, in scope or not."""
-        if not request.user.is_superuser and not self._shows(request, content_type_id, object_id):
-            raise Http404
-        return shortcut(request, content_type_id, object_id)
+    def _in_scope_only(self, view_on_site):
+        """Django's "view on site" redirects to the page of any object, in the user's scope or not:
+        this one only to the pages of objects the user's admin shows, else 404."""
+
+        def view(request, content_type_id, object_id):
+            if not request.user.is_superuser and not self._shows(request, content_type_id, object_id):
+                raise Http404
+            return view_on_site(request, content_type_id, object_id)
+
+        return view
 
     def _shows(self, request, content_type_id, object_id) -> bool:
         try:
