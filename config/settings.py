@@ -23,7 +23,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.apps.ScopedAdminConfig",  # django.contrib.admin, "view on site" in the user's scope
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

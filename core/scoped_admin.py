@@ -6,14 +6,26 @@ Each ModelAdmin names the access function of its app that gives the records in t
 choices of every foreign key then show only what the user may see; `may_write` (the app's write
 permission) decides whether a staff member may add, change or delete. Superusers see everything, as
 on the pages.
+
+Fields that some roles are shown masked or not at all (a citizen ID number) are named in the admin of
+their model (`sensitive_fields`, with `sees_sensitive`, the access function of the roles shown them in
+full). For everyone else no list of any admin looks them up, filters, searches or sorts by them, here
+or through a relation: else a query string such as `?citizen_id__startswith=06` would rebuild a masked
+number digit by digit.
 """
 
 import unicodedata
 from collections.abc import Callable
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import F, OrderBy
+from django.db.models.constants import LOOKUP_SEP
+from django.http import Http404
+from django.urls import path
 
 # Longer search terms find nothing a person typed, and SQLite refuses LIKE patterns past 50,000 bytes.
 MAX_SEARCH_LENGTH = 200
@@ -61,10 +73,62 @@ class SearchLimitMixin:
         return super().get_search_results(request, queryset, searchable(search_term))
 
 
+class _ChangeList(ChangeList):
+    def get_ordering(self, request, queryset):
+        """Without the orderings (`?o=` of a column) on a field the user may not see in full."""
+        ordering = super().get_ordering(request, queryset)
+        return [item for item in ordering if not self.model_admin.reads_hidden_field(request, _name(item))]
+
+
+def _name(ordering) -> str:
+    if isinstance(ordering, OrderBy):
+        ordering = ordering.expression
+    return ordering.name if isinstance(ordering, F) else str(ordering)
+
+
 class ScopedAdminMixin(SearchLimitMixin):
     scope: Callable | None = None
     scope_path: str = ""
     may_write: Callable | None = None
+    sensitive_fields: tuple[str, ...] = ()
+    sees_sensitive: Callable | None = None
+
+    def hidden_fields(self, request) -> set[str]:
+        """The sensitive fields of this admin's model that the user may not see in full."""
+        sees = _inherited(type(self), "sees_sensitive")
+        if request.user.is_superuser or (sees is not None and sees(request.user)):
+            return set()
+        return set(self.sensitive_fields)
+
+    def reads_hidden_field(self, request, lookup: str) -> bool:
+        """Whether `lookup` (of a query string, a search field or an ordering, e.g.
+        `member__person__citizen_id__startswith`) reads a field the user may not see in full."""
+        model = self.model
+        for part in lookup.lstrip("-^=@").split(LOOKUP_SEP):
+            try:
+                field = model._meta.get_field(part)
+            except FieldDoesNotExist:
+                return False  # a lookup or transform: the field before it was not hidden
+            owner = self.admin_site._registry.get(model)
+            if isinstance(owner, ScopedAdminMixin) and field.name in owner.hidden_fields(request):
+                return True
+            if not field.is_relation:
+                return False
+            model = field.related_model
+        return False
+
+    def lookup_allowed(self, lookup, value, request=None):
+        """A refused lookup in a list's query string answers 400 ("Filtering by … not allowed")."""
+        if request is not None and self.reads_hidden_field(request, lookup):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        return [field for field in fields if not self.reads_hidden_field(request, field)]
+
+    def get_changelist(self, request, **kwargs):
+        return _ChangeList
 
     def _in_scope(self, request, queryset):
         scope = _inherited(type(self), "scope")
@@ -119,6 +183,8 @@ class ScopedAdminMixin(SearchLimitMixin):
             return filters
         scoped = []
         for entry in filters:
+            if isinstance(entry, str | tuple) and self.reads_hidden_field(request, _filter_path(entry)):
+                continue
             if isinstance(entry, str) and "__" not in entry:
                 field = self.model._meta.get_field(entry)
                 if field.is_relation and isinstance(
@@ -127,6 +193,10 @@ class ScopedAdminMixin(SearchLimitMixin):
                     entry = (entry, admin.RelatedOnlyFieldListFilter)
             scoped.append(entry)
         return scoped
+
+
+def _filter_path(entry) -> str:
+    return entry if isinstance(entry, str) else str(entry[0])
 
 
 def _inherited(cls, name):
@@ -140,3 +210,37 @@ def _inherited(cls, name):
 
 class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
     pass
+
+
+class ScopedAdminSite(admin.AdminSite):
+    def get_urls(self):
+        urls = super().get_urls()
+        for index, pattern in enumerate(urls):
+            if getattr(pattern, "name", None) == "view_on_site":
+                view = self.admin_view(self._in_scope_only(pattern.callback))
+                urls[index] = path(str(pattern.pattern), view, name="view_on_site")
+        return urls
+
+    def _in_scope_only(self, view_on_site):
+        """Django's "view on site" redirects to the page of any object, in the user's scope or not:
+        this one only to the pages of objects the user's admin shows, else 404."""
+
+        def view(request, content_type_id, object_id):
+            if not request.user.is_superuser and not self._shows(request, content_type_id, object_id):
+                raise Http404
+            return view_on_site(request, content_type_id, object_id)
+
+        return view
+
+    def _shows(self, request, content_type_id, object_id) -> bool:
+        try:
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+        except ContentType.DoesNotExist:
+            return False
+        model_admin = self._registry.get(model)
+        if not isinstance(model_admin, ScopedAdminMixin) or not model_admin.has_view_permission(request):
+            return False
+        try:
+            return model_admin.get_queryset(request).filter(pk=object_id).exists()
+        except (ValueError, ValidationError):
+            return False

@@ -3,6 +3,11 @@
 Review answers, categories and round steps are shown but not edited here: they change only through
 the review pages (households/services.py), where the rule, the legal steps and read-only decided
 rounds are enforced.
+
+Citizen ID and health-insurance card numbers are the sensitive fields (core/scoped_admin.py): only the
+roles shown ID numbers in full look them up, filter, search or sort by them, or find them on a person's
+form. Incomes are shown in full on the pages to every role in scope, so the admin filters and sorts by
+them for every role too.
 """
 
 from dataclasses import dataclass
@@ -103,6 +108,8 @@ class PersonAdmin(ScopedModelAdmin):
     list_display = ["full_name", "sex", "birth_year", "employment"]
     list_filter = ["sex", "employment", "school"]
     search_fields = ["full_name", "full_name_folded"]
+    sensitive_fields = ("citizen_id", "health_insurance_card")
+    sees_sensitive = can_see_citizen_ids
 
     def get_list_display(self, request):
         shown = super().get_list_display(request)
@@ -116,9 +123,7 @@ class PersonAdmin(ScopedModelAdmin):
         return [*shown[:3], citizen_id_number, *shown[3:]]
 
     def get_exclude(self, request, obj=None):
-        if can_see_citizen_ids(request.user):
-            return super().get_exclude(request, obj)
-        return [*(super().get_exclude(request, obj) or []), "citizen_id"]
+        return [*(super().get_exclude(request, obj) or []), *sorted(self.hidden_fields(request))] or None
 
     def _theirs(self, request, obj) -> bool:
         """Someone who moved to another commune is changed by that commune (persons_to_change_for)."""
@@ -370,6 +375,8 @@ class ImportChangeAdmin(ValuesBeforeAsShown, ScopedModelAdmin):
     search_fields = ["label", "record__file_name"]
     autocomplete_fields = ["record"]
     change_fields = ["record", *ValuesBeforeAsShown.change_fields]
+    sensitive_fields = ("before",)  # the values replaced, a citizen ID number among them
+    sees_sensitive = can_see_citizen_ids
 
     def has_add_permission(self, request):
         return False

@@ -145,3 +145,43 @@ def test_an_imported_change_shows_the_citizen_id_it_replaced_as_the_role_may_see
     masked = pages[Role.DEPARTMENT_OFFICER]
     assert "062176510010" not in masked and "0xx…010" in masked
     assert "062176510010" not in pages[Role.VIEWER] and "0xx…010" not in pages[Role.VIEWER]
+
+
+def test_staff_read_only_their_own_account_and_those_within_their_communes(client_of, geography):
+    """A department officer of Mường Hoong reads the accounts of Mường Hoong's staff, not those of
+    Ngọc Linh nor of colleagues who see more communes than they do; who sees all communes reads all."""
+    mine, theirs = geography["muong_hoong"], geography["ngoc_linh_old"]
+    officer = staff("dept_mh", Role.DEPARTMENT_OFFICER, [mine])
+    province_wide = staff("dept_all", Role.DEPARTMENT_OFFICER, [])
+    province_wide.profile.all_communes = True
+    province_wide.profile.save()
+    colleague = make_user("mh_officer", Role.COMMUNE_OFFICER, communes=[mine])
+    outsider = make_user("nl_officer", Role.COMMUNE_OFFICER, communes=[theirs])
+    both = make_user("both_viewer", Role.VIEWER, communes=[mine, theirs])
+    district = make_user("district", Role.DISTRICT_OFFICER, district=mine.district)
+    superuser = make_user("root", Role.DEPARTMENT_ADMIN, superuser=True)
+    everyone = {officer, province_wide, colleague, outsider, both, district, superuser}
+    for user in (officer, province_wide):
+        user.user_permissions.add(*Permission.objects.filter(content_type__app_label="auth"))
+    expected = {officer: {officer, colleague}, province_wide: everyone, superuser: everyone}
+    for reader, readable in expected.items():
+        client = client_of(reader)
+        profiles = client.get(reverse("admin:communes_profile_changelist")).context["cl"].result_list
+        assert {profile.user for profile in profiles} == readable, reader
+        users = client.get(reverse("admin:auth_user_changelist")).context["cl"].result_list
+        assert set(users) == readable, reader
+        for user in everyone if reader == officer else ():
+            pages = [
+                reverse("admin:auth_user_change", args=[user.pk]),
+                reverse("admin:auth_user_history", args=[user.pk]),
+                reverse("admin:communes_profile_change", args=[user.profile.pk]),
+                reverse("admin:communes_profile_history", args=[user.profile.pk]),
+            ]
+            for page in pages:
+                # An account out of scope does not exist: back to the admin's index, with a message.
+                assert client.get(page).status_code == (200 if user in readable else 302), (reader, page)
+        found = client.get(
+            reverse("admin:autocomplete"),
+            {"app_label": "assistance", "model_name": "mission", "field_name": "leader", "term": ""},
+        ).json()["results"]
+        assert {int(result["id"]) for result in found} == {user.pk for user in readable}, reader

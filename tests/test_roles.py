@@ -16,7 +16,8 @@ A record outside the user's communes does not exist for them (404); in scope but
 → 403. A forbidden POST changes nothing. Every page, export (XLSX) and document (print page, PDF) a
 role opens shows citizen ID numbers only as the role may see them, and never in a link or GET form.
 A URL pattern without an entry in EXPECTATIONS fails `test_every_url_pattern_has_an_expectation`, so
-a new page cannot be forgotten.
+a new page cannot be forgotten. The admin is walked model by model (`test_role_walks_the_admin`), each
+role as a staff member with every permission: still only the records of their communes.
 
 The data is the demo seed (Mường Hoong and Ngọc Linh), built once for the module. To give every
 limited role a commune outside its scope, Ngọc Linh is put in another district here.
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.db import connection, transaction
 from django.test import Client
 
@@ -44,7 +46,7 @@ from households.models import (
     Person,
     ReviewRound,
 )
-from tests import urlwalk
+from tests import adminwalk, urlwalk
 from tests.fixtures import make_user
 from tests.urlwalk import PATTERNS, sample_path
 
@@ -314,9 +316,15 @@ def world(django_db_setup, django_db_blocker):
                 "no_profile": make_user("walk_nobody", Role.VIEWER),
             }
             Profile.objects.filter(user=users["no_profile"]).delete()
+            make_user("walk_outsider", Role.COMMUNE_OFFICER, communes=[outside])  # an account out of scope
             _user_text_as_an_attacker_would_type_it(records["inside"])
             citizen_ids = set(Person.objects.exclude(citizen_id="").values_list("citizen_id", flat=True))
-            yield {"records": records, "users": users, "citizen_ids": citizen_ids}
+            yield {
+                "records": records,
+                "users": users,
+                "citizen_ids": citizen_ids,
+                "communes": {"inside": inside, "outside": outside},
+            }
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
@@ -417,6 +425,37 @@ def test_role_walks_every_url(world, role, settings):
     assert walked > len(EXPECTATIONS)
     assert ids.seen == ids.expected(CITIZEN_IDS[role]), ids.where
     assert connection.in_atomic_block
+
+
+# The admin ---------------------------------------------------------------------------------------
+
+# Records the walk must find in and out of scope, so that it does not pass by walking nothing.
+WALKED_IN_AND_OUT = {"auth.User", "communes.Profile", "households.Household", "households.Person",
+                     "assistance.Plan", "assistance.Participant", "assistance.Mission"}  # fmt: skip
+
+
+def admin_shows(role, where) -> bool:
+    """Whether a staff member of `role` is shown a record "inside" or "outside" their communes, or one
+    that is the same for everyone ("everywhere": geography, organisations, the catalogue)."""
+    if where == "everywhere":
+        return True
+    return role not in SEES_NOTHING and (where == "inside" or role in SEES_EVERY_COMMUNE)
+
+
+@pytest.mark.django_db  # with the module's seed around it (see `world`)
+@pytest.mark.parametrize("role", list(ROLES))
+def test_role_walks_the_admin(world, role):
+    """Every admin's list (its filters' choices and parameters), change and history pages, view on site
+    and autocompletes show a staff member of each role only the records of their communes."""
+    user = world["users"][role]
+    user.is_staff = True
+    user.save()
+    walked = ["auth", "communes", "households", "assistance"]  # not the sign-in logs (django-axes)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=walked))
+    walk = adminwalk.AdminWalk(user, world["communes"], lambda where: admin_shows(role, where), apps=walked)
+    walk.every_admin()
+    assert not walk.problems, "\n".join(walk.problems)
+    assert walk.in_and_out >= WALKED_IN_AND_OUT, sorted(WALKED_IN_AND_OUT - walk.in_and_out)
 
 
 # Citizen ID numbers --------------------------------------------------------------------------------
