@@ -278,7 +278,8 @@ def carry_out_muong_hoong(plan, by):
     priority = [h for h in households if h.village_id == cows.village_id]
     others = [h for h in households if h.village_id != cows.village_id]
     chosen = (priority + others)[:MODEL_HOUSEHOLDS]
-    services.enrol_households(activity=cows, households=chosen, enrolled_on=D(2022, 11, 1), by=by)
+    if not cows.beneficiaries.exists():  # enrolling them again is refused
+        services.enrol_households(activity=cows, households=chosen, enrolled_on=D(2022, 11, 1), by=by)
     _spend(
         cows, on=D(2022, 11, 1), amount=204_000_000, voucher="PC-2022-117", note="Mua 12 con bò giống", by=by
     )
