@@ -26,6 +26,8 @@ WRITERS = {Role.DEPARTMENT_ADMIN, Role.DEPARTMENT_OFFICER, Role.DISTRICT_OFFICER
 # Need the full citizen ID numbers to check who is who: the commune staff who enter them, and the
 # administrator. The other writers see them masked; viewers (read-only) see no ID number at all.
 CITIZEN_ID_READERS = {Role.DEPARTMENT_ADMIN, Role.COMMUNE_OFFICER}
+# The numbers that say who a person is, each shown as `citizen_id_as_shown` decides.
+IDENTITY_NUMBERS = ("citizen_id", "health_insurance_card")
 
 
 def _role(user) -> str | None:
@@ -44,7 +46,8 @@ def can_see_citizen_ids(user) -> bool:
 
 
 def citizen_id_as_shown(user, value: str = "", *, masked_at_most: bool = False) -> str | None:
-    """What `user` is shown of the citizen ID number `value`, wherever it is shown (pages, history,
+    """What `user` is shown of the citizen ID number `value` (or another of IDENTITY_NUMBERS, the
+    health-insurance card number), wherever it is shown (pages, history,
     exports, documents, admin): the number to CITIZEN_ID_READERS, "0xx…789" to the other writers,
     None to read-only roles, who are shown no ID numbers at all (`citizen_id_as_shown(user) is None`:
     no column either). "" when no number is recorded.

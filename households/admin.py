@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.scoped_admin import ScopedAdminMixin, ScopedModelAdmin
 from households.access import (
+    IDENTITY_NUMBERS,
     can_see_citizen_ids,
     can_write,
     citizen_id_as_shown,
@@ -108,7 +109,7 @@ class PersonAdmin(ScopedModelAdmin):
     list_display = ["full_name", "sex", "birth_year", "employment"]
     list_filter = ["sex", "employment", "school"]
     search_fields = ["full_name", "full_name_folded"]
-    sensitive_fields = ("citizen_id", "health_insurance_card")
+    sensitive_fields = IDENTITY_NUMBERS
     sees_sensitive = can_see_citizen_ids
 
     def get_list_display(self, request):
@@ -309,7 +310,7 @@ class FarmAverageRecordAdmin(ScopedModelAdmin):
 
 @dataclass(frozen=True)
 class _ValuesBefore:
-    """An import change's values before, a citizen ID number among them as `user` is shown it (a
+    """An import change's values before, the identity numbers among them as `user` is shown them (a
     read-only field of the admin; equal for the same user, as the admin compares its fields)."""
 
     user: object
@@ -318,8 +319,9 @@ class _ValuesBefore:
 
     def __call__(self, change):
         values = dict(change.before)
-        if values.get("citizen_id"):
-            values["citizen_id"] = citizen_id_as_shown(self.user, values["citizen_id"]) or _("(not shown)")
+        for key in IDENTITY_NUMBERS:
+            if values.get(key):
+                values[key] = citizen_id_as_shown(self.user, values[key]) or _("(not shown)")
         return values
 
 

@@ -90,7 +90,7 @@ def households_xlsx(request):
                         _label(Sex, person.sex),
                         person.birth_year,
                         identifier,
-                        person.health_insurance_card,
+                        citizen_id_as_shown(request.user, person.health_insurance_card) or "",
                         _date(member.joined_on),
                         member.pk,
                     ]

@@ -9,7 +9,7 @@ from core import citizen_id
 from core.forms import OptimisticLockMixin, date_input
 from core.text import one_line
 from households import poverty, procedure, summaries
-from households.access import can_see_citizen_ids, citizen_id_as_shown
+from households.access import IDENTITY_NUMBERS, can_see_citizen_ids, citizen_id_as_shown
 from households.models import (
     Category,
     Complaint,
@@ -99,34 +99,39 @@ class PersonForm(forms.ModelForm):
 
     def __init__(self, *args, shown_to=None, **kwargs):
         """`shown_to`: the user editing a recorded person; a role that may not read ID numbers gets the
-        field empty and the recorded number as `citizen_id_as_shown` shows it to them."""
+        fields of IDENTITY_NUMBERS empty and the recorded numbers as `citizen_id_as_shown` shows them."""
         super().__init__(*args, **kwargs)
         self.shown_to = shown_to
+        self._kept = {}
         if shown_to is not None and not can_see_citizen_ids(shown_to):
-            # A role that may not read ID numbers cannot see the stored one; leaving it blank keeps it.
-            self.fields["citizen_id"].widget = forms.PasswordInput(render_value=False)
-            self.fields["citizen_id"].help_text = _("Recorded: %(masked)s. Leave empty to keep it.") % {
-                "masked": citizen_id_as_shown(shown_to, self.instance.citizen_id) or "—"
-            }
-            self._keep_citizen_id = self.instance.citizen_id
-        else:
-            self._keep_citizen_id = None
+            # A role that may not read ID numbers cannot see the stored ones; leaving one blank keeps it.
+            for name in IDENTITY_NUMBERS:
+                recorded = getattr(self.instance, name)
+                self.fields[name].widget = forms.PasswordInput(render_value=False)
+                self.fields[name].help_text = _("Recorded: %(masked)s. Leave empty to keep it.") % {
+                    "masked": citizen_id_as_shown(shown_to, recorded) or "—"
+                }
+                self._kept[name] = recorded
 
     def clean_full_name(self):
         return one_line(self.cleaned_data["full_name"])
 
     def clean_citizen_id(self):
-        value = citizen_id.normalise(self.cleaned_data.get("citizen_id", ""))
-        if not value and self._keep_citizen_id:
-            return self._keep_citizen_id
-        return value
+        return citizen_id.normalise(self.cleaned_data.get("citizen_id", "")) or self._kept.get(
+            "citizen_id", ""
+        )
+
+    def clean_health_insurance_card(self):
+        return self.cleaned_data.get("health_insurance_card", "").strip() or self._kept.get(
+            "health_insurance_card", ""
+        )
 
 
 class MemberEditForm(OptimisticLockMixin, PersonForm):
     """Edits the person; the relation and join date belong to the membership."""
 
     # The lock token is in the page: never the ID number itself, whoever edits.
-    lock_secret_fields = ("citizen_id",)
+    lock_secret_fields = IDENTITY_NUMBERS
 
     def lock_secret_shown(self, name, value):
         return value if self.shown_to is None else citizen_id_as_shown(self.shown_to, value)

@@ -16,6 +16,7 @@ from core import history
 from core.pages import error_messages, form_page
 from households import pagination, poverty, services
 from households.access import (
+    IDENTITY_NUMBERS,
     can_write,
     citizen_id_as_shown,
     during,
@@ -407,7 +408,7 @@ def household_history(request, pk):
         members,
         persons,
         reviews,
-        hidden={"citizen_id": _citizen_id_in_history(request.user)},
+        hidden=dict.fromkeys(IDENTITY_NUMBERS, _citizen_id_in_history(request.user)),
         label=label,
         known={
             ReviewRound: rounds,

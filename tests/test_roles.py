@@ -319,10 +319,12 @@ def world(django_db_setup, django_db_blocker):
             make_user("walk_outsider", Role.COMMUNE_OFFICER, communes=[outside])  # an account out of scope
             _user_text_as_an_attacker_would_type_it(records["inside"])
             citizen_ids = set(Person.objects.exclude(citizen_id="").values_list("citizen_id", flat=True))
+            cards = Person.objects.exclude(health_insurance_card="").values_list("health_insurance_card")
             yield {
                 "records": records,
                 "users": users,
                 "citizen_ids": citizen_ids,
+                "cards": {card for (card,) in cards},
                 "communes": {"inside": inside, "outside": outside},
             }
         finally:
@@ -394,7 +396,7 @@ def test_role_walks_every_url(world, role, settings):
     client.force_login(world["users"][role])
     problems = []
     walked = 0
-    ids = CitizenIdsSeen(world["citizen_ids"])
+    ids = CitizenIdsSeen(world["citizen_ids"], world["cards"])
     for route, name in walked_patterns():
         expect = EXPECTATIONS[name]
         places = ["inside", "outside"] if expect.kind else [None]
@@ -424,6 +426,8 @@ def test_role_walks_every_url(world, role, settings):
     assert not problems, "\n".join(problems)
     assert walked > len(EXPECTATIONS)
     assert ids.seen == ids.expected(CITIZEN_IDS[role]), ids.where
+    # Health-insurance card numbers are shown as citizen IDs are: in full only where those are.
+    assert CITIZEN_IDS[role] == "full" or not ids.cards_seen, ids.cards_seen
     assert connection.in_atomic_block
 
 
@@ -487,13 +491,17 @@ FIELD_NAME = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
 HREF = re.compile(r'href="([^"]*)"')
 FULL_ID = re.compile(r"(?<!\d)\d{12}(?!\d)")
 MASKED_ID = re.compile(r"\dxx…\s?\d{3}")  # a PDF's text layer may break "0xx… 321"
+FULL_CARD = re.compile(r"(?<![A-Z0-9])[A-Z]{2}\d{13}(?!\d)")  # "DK2" and 12 digits in the demo
 
 
 class CitizenIdsSeen:
-    """The citizen ID numbers of the world a role's walk came across, full or masked, by output."""
+    """The citizen ID numbers of the world a role's walk came across, full or masked, by output, and
+    where it came across a health-insurance card number in full."""
 
-    def __init__(self, numbers: set[str]):
+    def __init__(self, numbers: set[str], cards: set[str]):
         self.numbers = numbers
+        self.cards = cards
+        self.cards_seen = set()
         self.masks = {f"{number[0]}xx…{number[-3:]}" for number in numbers}
         self.seen = {"page": set(), "export": set(), "document": set()}
         self.where = []
@@ -512,8 +520,12 @@ class CitizenIdsSeen:
         if kind == "application/pdf":
             compact = re.sub(r"\s", "", text)
             full = any(number in compact for number in self.numbers)
+            card = any(number in compact for number in self.cards)
         else:
             full = not self.numbers.isdisjoint(FULL_ID.findall(text))
+            card = not self.cards.isdisjoint(FULL_CARD.findall(text))
+        if card:
+            self.cards_seen.add(name)
         masked = not self.masks.isdisjoint(m.replace(" ", "") for m in MASKED_ID.findall(text))
         shown = {"full"} if full else set()
         shown |= {"masked"} if masked else set()

@@ -37,8 +37,9 @@ from households.imports.columns import (
 from households.imports.reading import BATCH, Importer, Report, jsonable, validation_errors
 from households.models import Household, ImportChange, ImportRecord, Livelihood, Member, Person, Relation, Sex
 
-# A citizen ID as exports show it to roles that may not read it: "0xx…789" keeps the recorded one.
-MASKED_ID = re.compile(r"^\dx+…?\d*$")
+# An identity number as exports show it to roles that may not read it ("0xx…789", "Dxx…012"): the cell
+# keeps the recorded one.
+MASKED = re.compile(r"^\wx+…?\w*$")
 
 MATCHING_RULE = gettext_lazy(
     "Existing households are found by commune and household code; a row whose code is not found is "
@@ -165,15 +166,16 @@ class HouseholdImporter(Importer):
         full_name = parser.text(row, "full_name")
         if not full_name:
             return None
-        identifier = parser.text(row, "citizen_id")
-        if MASKED_ID.match(identifier):
-            identifier = ""
+        identifier, card = (
+            "" if MASKED.match(value) else value
+            for value in (parser.text(row, "citizen_id"), parser.text(row, "health_insurance_card"))
+        )
         person = {
             "full_name": full_name,
             "sex": parser.choice(row, "sex", SEXES, Sex.choices),
             "birth_year": parser.number(row, "birth_year"),
             "citizen_id": re.sub(r"[\s.-]", "", identifier),
-            "health_insurance_card": parser.text(row, "health_insurance_card"),
+            "health_insurance_card": card,
         }
         member = {
             "relation": parser.choice(row, "relation", RELATIONS, Relation.choices),

@@ -13,6 +13,7 @@ from households.tests.workbooks import household_rows, upload, xlsx_upload
 
 pytestmark = pytest.mark.django_db
 FULL_ID = "062080012345"  # a man born in 1980, as "Y Hộ 1"
+CARD = "DK2626200012345"  # his health-insurance card
 
 
 def sheet_of(response):
@@ -27,7 +28,7 @@ def registry(geography, client_of, muong_hoong_officer):
     client = client_of(muong_hoong_officer)
     run(client, record_of(check(client, geography["muong_hoong"], xlsx_upload(rows=household_rows(3)))))
     head = Person.objects.get(full_name="Y Hộ 1")
-    head.citizen_id = FULL_ID
+    head.citizen_id, head.health_insurance_card = FULL_ID, CARD
     head.save()
     make_household(geography["ngoc_linh_old"], "NL-1", village_name="Thôn 1")
     return geography
@@ -75,6 +76,7 @@ def test_a_viewer_gets_no_id_numbers_and_only_the_filtered_rows(registry, client
     """As on the pages: read-only roles are shown no ID number, neither full nor masked."""
     rows = sheet_of(client_of(viewer).get(reverse("households:export") + "?q=y+ho+1"))
     assert FULL_ID not in str(rows) and "0xx…345" not in str(rows)
+    assert CARD not in str(rows) and "Dxx…345" not in str(rows)
     assert rows[1][rows[0].index("Số định danh cá nhân")] is None
     assert {row[0] for row in rows[1:]} == {"H00001"}
 
@@ -82,6 +84,7 @@ def test_a_viewer_gets_no_id_numbers_and_only_the_filtered_rows(registry, client
 def test_a_department_officer_gets_masked_id_numbers(registry, client_of, department_officer):
     rows = sheet_of(client_of(department_officer).get(reverse("households:export") + "?q=y+ho+1"))
     assert FULL_ID not in str(rows) and "0xx…345" in rows[1]
+    assert CARD not in str(rows) and "Dxx…345" in rows[1]
 
 
 def test_a_masked_id_in_a_file_keeps_the_recorded_one(
@@ -96,7 +99,8 @@ def test_a_masked_id_in_a_file_keeps_the_recorded_one(
     client = client_of(muong_hoong_officer)
     record = record_of(check(client, registry["muong_hoong"], upload(content.getvalue(), "xuat.xlsx")))
     assert (record.unchanged, record.rejected) == (1, 0)
-    assert Person.objects.get(full_name="Y Hộ 1").citizen_id == FULL_ID
+    head = Person.objects.get(full_name="Y Hộ 1")
+    assert (head.citizen_id, head.health_insurance_card) == (FULL_ID, CARD)
 
 
 def test_an_officer_exports_only_the_households_of_their_communes(registry, client_of, other_commune_officer):

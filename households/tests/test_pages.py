@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from households.models import HouseholdReview, Member
+from households.models import HouseholdReview, Member, Person
 from households.tests.helpers import decided_year, make_household, make_person, open_survey
+from tests.forms import posted
 
 pytestmark = pytest.mark.django_db
 FULL_ID = "062076510010"
@@ -108,6 +109,33 @@ def test_a_viewer_never_sees_a_full_citizen_id(
     )
     assert FULL_ID not in edit
     assert FULL_ID in client_of(muong_hoong_officer).get(household.get_absolute_url()).content.decode()
+
+
+def test_a_role_shown_id_numbers_masked_edits_a_member_without_reading_or_losing_them(
+    household, client_of, department_officer
+):
+    """The citizen ID and the health-insurance card number: empty fields, masked help, kept if left empty."""
+    card = "DK2626200012345"
+    member = household.members.get()
+    Person.objects.filter(pk=member.person_id).update(health_insurance_card=card)
+    client = client_of(department_officer)
+    url = reverse("households:member_edit", args=[member.pk])
+    page = client.get(url)
+    assert FULL_ID not in page.content.decode() and card not in page.content.decode()
+    assert "0xx…010" in page.content.decode() and "Dxx…345" in page.content.decode()
+    assert client.post(url, posted(page.context["form"], full_name="A Thiết Lâm Hai")).status_code == 302
+    person = Person.objects.get(pk=member.person_id)
+    assert (person.full_name, person.citizen_id, person.health_insurance_card) == (
+        "A Thiết Lâm Hai",
+        FULL_ID,
+        card,
+    )
+    page = client.get(url)
+    assert (
+        client.post(url, posted(page.context["form"], health_insurance_card="DK2626200099999")).status_code
+        == 302
+    )
+    assert Person.objects.get(pk=member.person_id).health_insurance_card == "DK2626200099999"
 
 
 def test_search_needs_no_diacritics(household, geography, client_of, muong_hoong_officer):
