@@ -3,11 +3,12 @@
 Out of a user's scope → 404 (the record does not exist for them); in scope but read-only → 403.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from communes.models import Commune, Role, Village, profile_of
+from communes.models import Commune, Profile, Role, Village, profile_of
 
 EDITORS_OF_COMMUNES = {Role.DEPARTMENT_ADMIN, Role.DEPARTMENT_OFFICER}
 
@@ -52,3 +53,25 @@ def get_commune_for(user, pk, *, write: bool = False) -> Commune:
     if write and not can_edit_communes(user):
         raise PermissionDenied
     return commune
+
+
+def profiles_for(user):
+    """The accounts a staff member reads (in the admin): their own, and those whose communes all lie within
+    theirs (a colleague of their commune, a commune officer of their district), which is every account
+    for those who see all communes. No one reads the account of someone who sees more than they do."""
+    ids = commune_ids_for(user)
+    if ids is None:
+        return Profile.objects.all()
+    outside = Commune.objects.exclude(pk__in=ids)
+    within = (
+        Profile.objects.filter(Q(communes__isnull=False) | Q(district__isnull=False))
+        .filter(all_communes=False, user__is_superuser=False)
+        .exclude(role=Role.DEPARTMENT_ADMIN)
+        .exclude(communes__in=outside)
+        .exclude(district__communes__in=outside)
+    )
+    return Profile.objects.filter(Q(user=user) | Q(pk__in=within.values("pk")))
+
+
+def users_for(user):
+    return get_user_model().objects.filter(Q(pk=user.pk) | Q(profile__in=profiles_for(user)))

@@ -2,11 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from communes.access import can_edit_communes, commune_ids_for, communes_for, villages_for
-from communes.models import Commune, District, Organisation, Profile, Province, Role, Village
+from communes.access import can_edit_communes, communes_for, profiles_for, users_for, villages_for
+from communes.models import Commune, District, Organisation, Profile, Province, Village
 from core.scoped_admin import (
     MAX_SEARCH_LENGTH,
     ScopedAdminMixin,
@@ -19,28 +18,6 @@ from core.scoped_admin import (
 def superusers_only(user) -> bool:
     """Roles, scopes and accounts are changed by superusers only: no one widens their own scope."""
     return False
-
-
-def profiles_for(user):
-    """The accounts a staff member reads here: their own, and those whose communes all lie within
-    theirs (a colleague of their commune, a commune officer of their district), which is every account
-    for those who see all communes. No one reads the account of someone who sees more than they do."""
-    ids = commune_ids_for(user)
-    if ids is None:
-        return Profile.objects.all()
-    outside = Commune.objects.exclude(pk__in=ids)
-    within = (
-        Profile.objects.filter(Q(communes__isnull=False) | Q(district__isnull=False))
-        .filter(all_communes=False, user__is_superuser=False)
-        .exclude(role=Role.DEPARTMENT_ADMIN)
-        .exclude(communes__in=outside)
-        .exclude(district__communes__in=outside)
-    )
-    return Profile.objects.filter(Q(user=user) | Q(pk__in=within.values("pk")))
-
-
-def users_for(user):
-    return get_user_model().objects.filter(Q(pk=user.pk) | Q(profile__in=profiles_for(user)))
 
 
 class UnitAdmin(ScopedModelAdmin):
