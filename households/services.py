@@ -389,6 +389,11 @@ def record_farm_average_request(
         standard = poverty.standard_for_year(requested_on.year)
     except poverty.ClassificationError as error:
         raise ValidationError(str(error)) from error
+    if not standard.average_band_in_law:
+        raise ValidationError(
+            _("%(standard)s sets no band of average living standard: no request is assessed against it.")
+            % {"standard": standard}
+        )
     monthly = income_12_months // 12 // member_count
     result = poverty.classify(standard, household.area_type, monthly, [])
     record = FarmAverageRecord(

@@ -42,7 +42,7 @@ PERSON_FIELDS = ["full_name", "sex", "birth_year", "citizen_id", "health_insuran
 MEMBER_FIELDS = ["relation", "joined_on"]
 
 # The indicators' names as the commune's forms write them (DOMAIN.md §3); the last two are Decree
-# 351/2025's as reported (to confirm).
+# 351/2025's (wording to confirm).
 INDICATOR_HEADERS = {
     "employment": "Việc làm",
     "dependants": "Người phụ thuộc trong hộ gia đình",
@@ -56,8 +56,8 @@ INDICATOR_HEADERS = {
     "hygienic_latrine": "Nhà tiêu hợp vệ sinh",
     "telecom_services": "Sử dụng dịch vụ viễn thông",
     "information_means": "Phương tiện phục vụ tiếp cận thông tin",
-    "digital_services": "Sử dụng dịch vụ số",
-    "household_waste": "Rác thải sinh hoạt",
+    "telecom_digital_services": "Sử dụng dịch vụ viễn thông và dịch vụ số",
+    "household_waste": "Xử lý rác thải sinh hoạt",
 }
 
 

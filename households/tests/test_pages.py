@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from households.models import HouseholdReview, Member, Person
+from households.models import FarmAverageRecord, HouseholdReview, Member, Person
 from households.tests.helpers import decided_year, make_household, make_person, open_survey
 from tests.forms import posted
 
@@ -227,3 +227,18 @@ def test_creating_a_household_and_a_member_and_moving_them(geography, client_of,
 def test_the_farm_household_list_ignores_years_out_of_range(client_of, department_officer, year):
     response = client_of(department_officer).get(reverse("households:farm_average"), {"year": year})
     assert response.status_code == 200
+
+
+def test_a_farm_household_request_is_assessed_only_under_a_standard_with_an_average_band(
+    geography, client_of, muong_hoong_officer
+):
+    """Decree 07/2021 sets the band of average living standard; Decree 351/2025 (from 2027) does not."""
+    household = make_household(geography["muong_hoong"], "F1", main_livelihood="agriculture")
+    client = client_of(muong_hoong_officer)
+    url = reverse("households:farm_average_request", args=[household.pk])
+    request = {"income_12_months": 96_000_000, "member_count": 4}  # 2.000.000 đ a person a month
+    response = client.post(url, {**request, "requested_on": "01/03/2027"})
+    assert response.status_code == 200 and not FarmAverageRecord.objects.exists()
+    assert "không có khoảng mức sống trung bình" in response.content.decode()
+    assert client.post(url, {**request, "requested_on": "01/03/2026"}).status_code == 302
+    assert FarmAverageRecord.objects.get().eligible

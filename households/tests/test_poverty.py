@@ -53,9 +53,16 @@ CASES = [
     (DECREE_07_2021, URBAN, None, THREE, 175, POOR),
     (DECREE_07_2021, URBAN, None, [], 175, NEAR_POOR),
     (DECREE_07_2021, URBAN, 2_500_000, THREE, 176, AVERAGE),
-    # Decree 351/2025 (provisional): rural 2.200.000 đ, urban 2.800.000 đ, new indicators.
-    (DECREE_351_2025, RURAL, 2_200_000, ["household_waste", "digital_services", "employment"], None, POOR),
-    (DECREE_351_2025, RURAL, 2_200_000, ["household_waste", "digital_services"], None, NEAR_POOR),
+    # Decree 351/2025: rural 2.200.000 đ, urban 2.800.000 đ, its twelve indicators.
+    (
+        DECREE_351_2025,
+        RURAL,
+        2_200_000,
+        ["household_waste", "telecom_digital_services", "employment"],
+        None,
+        POOR,
+    ),
+    (DECREE_351_2025, RURAL, 2_200_000, ["household_waste", "telecom_digital_services"], None, NEAR_POOR),
     (DECREE_351_2025, RURAL, 2_200_001, THREE, None, AVERAGE),
     (DECREE_351_2025, URBAN, 2_800_000, THREE, None, POOR),
     (DECREE_351_2025, URBAN, 2_800_001, THREE, None, AVERAGE),
@@ -135,7 +142,28 @@ def test_the_standards_cover_their_periods_and_the_new_one_is_provisional():
     assert not DECREE_07_2021.provisional
     assert DECREE_351_2025.provisional
     assert len(DECREE_07_2021.indicators) == 12
-    assert "information_means" not in DECREE_351_2025.indicator_keys
+    # Only the band of average living standard and the thresholds' wording are left to confirm.
+    assert DECREE_351_2025.to_confirm == ("average_upper_bounds", "indicators")
+
+
+def test_decree_351_has_twelve_indicators_in_six_dimensions():
+    """Means of access to information dropped, telecommunication and digital services one indicator,
+    household waste treatment with water and sanitation."""
+    keys = DECREE_351_2025.indicator_keys
+    assert len(keys) == 12 and len(set(keys)) == 12
+    assert {"information_means", "telecom_services"}.isdisjoint(keys)
+    dimensions = {}
+    for indicator in DECREE_351_2025.indicators:
+        dimensions.setdefault(str(indicator.dimension), []).append(indicator.key)
+    assert len(dimensions) == 6
+    assert dimensions["Domestic water, sanitation and environment"] == [
+        "domestic_water",
+        "hygienic_latrine",
+        "household_waste",
+    ]
+    assert dimensions["Information"] == ["telecom_digital_services"]
+    # The same indicators keep their dimension under Decree 07/2021.
+    assert str(DECREE_07_2021.indicator("domestic_water").dimension) == "Domestic water and sanitation"
 
 
 def test_indicator_keys_are_domain_md_keys():
@@ -169,6 +197,8 @@ def test_indicator_keys_are_domain_md_keys():
 )
 def test_low_income_workers_of_decree_30_2025(area, category, income, expected):
     assert poverty.is_low_income_household(DECREE_07_2021, area, category, income) is expected
+    # Decree 351/2025 sets no such band: no one is a low-income worker by it.
+    assert poverty.is_low_income_household(DECREE_351_2025, area, category, income) is False
 
 
 @pytest.mark.parametrize(
