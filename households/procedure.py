@@ -36,7 +36,9 @@ DECIDED_STATES = (State.APPROVED, State.REPORTED)
 # The periodic review runs 1 September – 14 December (Decision 24/2021/QĐ-TTg).
 PERIOD_START = (9, 1)
 PERIOD_END = (12, 14)
-# Decision 24/2021/QĐ-TTg: an ad-hoc review is decided within 15 days of the request.
+# Decision 24/2021/QĐ-TTg: ad-hoc requests are taken up by the monthly review that starts on the
+# 15th, and decided within 15 days counted from that start.
+MONTHLY_REVIEW_DAY = 15
 AD_HOC_DEADLINE_DAYS = 15
 # Public posting of the results, in working days (to confirm, DOMAIN.md §4).
 POSTING_WORKING_DAYS = 3
@@ -45,7 +47,8 @@ POSTING_WORKING_DAYS = 3
 @dataclass(frozen=True)
 class Procedure:
     """The legal steps of a kind of round, in order: `moves[state]` are the steps that may follow
-    `state` (only these are offered). `deadline_days`: calendar days from the request to the decision."""
+    `state` (only these are offered). `deadline_days`: calendar days from the start of the monthly
+    review that takes up the request (`taken_up_on`) to the decision."""
 
     kind: Kind
     moves: dict[State, tuple[State, ...]]
@@ -57,7 +60,7 @@ class Procedure:
     def deadline(self, requested_on: datetime.date | None) -> datetime.date | None:
         if self.deadline_days is None or requested_on is None:
             return None
-        return requested_on + datetime.timedelta(days=self.deadline_days)
+        return taken_up_on(requested_on) + datetime.timedelta(days=self.deadline_days)
 
 
 PROCEDURES = {
@@ -73,12 +76,13 @@ PROCEDURES = {
             State.REPORTED: (),
         },
     ),
-    # An ad-hoc review has no village meeting here.
+    # An ad-hoc review has its village meeting too (DOMAIN.md §4), which may send it back to the survey.
     Kind.AD_HOC: Procedure(
         Kind.AD_HOC,
         {
             State.PREPARATION: (State.SURVEY,),
-            State.SURVEY: (State.PUBLIC_POSTING,),
+            State.SURVEY: (State.VILLAGE_MEETING,),
+            State.VILLAGE_MEETING: (State.PUBLIC_POSTING, State.SURVEY),
             State.PUBLIC_POSTING: (State.APPROVED,),
             State.APPROVED: (State.REPORTED,),
             State.REPORTED: (),
@@ -98,9 +102,26 @@ def is_overdue(deadline: datetime.date | None, state: str, on: datetime.date) ->
     return deadline is not None and state not in DECIDED_STATES and deadline < on
 
 
+def _monthly_review_on_or_after(date: datetime.date) -> datetime.date:
+    if date.day <= MONTHLY_REVIEW_DAY:
+        return date.replace(day=MONTHLY_REVIEW_DAY)
+    next_month = date.replace(day=28) + datetime.timedelta(days=4)
+    return next_month.replace(day=MONTHLY_REVIEW_DAY)
+
+
+def taken_up_on(requested_on: datetime.date) -> datetime.date:
+    """The start of the monthly review that takes up a request: the 15th of its month, or of the
+    next month for a request after the 15th."""
+    return _monthly_review_on_or_after(requested_on)
+
+
 def overdue_if_requested_before(on: datetime.date) -> datetime.date:
-    """An ad-hoc round requested before this date and not decided is overdue on `on`."""
-    return on - datetime.timedelta(days=AD_HOC_DEADLINE_DAYS)
+    """An ad-hoc round requested before this date and not decided is overdue on `on`: its monthly
+    review started more than AD_HOC_DEADLINE_DAYS days before `on`. Requests from this date on are
+    taken up on or after the first monthly review that is not yet that old."""
+    first_in_time = _monthly_review_on_or_after(on - datetime.timedelta(days=AD_HOC_DEADLINE_DAYS))
+    month_before = first_in_time.replace(day=1) - datetime.timedelta(days=1)
+    return month_before.replace(day=MONTHLY_REVIEW_DAY + 1)
 
 
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
@@ -123,8 +144,8 @@ def posting_ends_on(starts_on: datetime.date, ends_on: datetime.date | None = No
 
 
 def needs_every_household_surveyed(state: str, to_state: str) -> bool:
-    """Leaving the survey for the meeting (or, ad hoc, the posting) needs every listed household surveyed."""
-    return state == State.SURVEY and to_state in (State.VILLAGE_MEETING, State.PUBLIC_POSTING)
+    """Leaving the survey for the village meeting needs every listed household surveyed."""
+    return state == State.SURVEY and to_state == State.VILLAGE_MEETING
 
 
 def _date(value: datetime.date) -> str:

@@ -71,15 +71,23 @@ def test_the_periodic_review_runs_from_1_september_to_14_december(year, start, e
 
 
 @pytest.mark.parametrize(
-    ("kind", "requested_on", "deadline"),
+    ("kind", "requested_on", "taken_up_on", "deadline"),
     [
-        (Kind.AD_HOC, D(2024, 3, 15), D(2024, 3, 30)),
-        (Kind.AD_HOC, D(2024, 12, 20), D(2025, 1, 4)),  # over the year's end
-        (Kind.AD_HOC, None, None),
-        (Kind.PERIODIC, D(2024, 3, 15), None),  # the periodic review has a window, not a deadline
+        (Kind.AD_HOC, D(2024, 3, 3), D(2024, 3, 15), D(2024, 3, 30)),  # waits for the month's review
+        (Kind.AD_HOC, D(2024, 3, 15), D(2024, 3, 15), D(2024, 3, 30)),
+        (Kind.AD_HOC, D(2024, 3, 16), D(2024, 4, 15), D(2024, 4, 30)),
+        (Kind.AD_HOC, D(2024, 3, 28), D(2024, 4, 15), D(2024, 4, 30)),  # next month's review
+        (Kind.AD_HOC, D(2024, 1, 31), D(2024, 2, 15), D(2024, 3, 1)),  # a leap year's February
+        (Kind.AD_HOC, D(2024, 12, 20), D(2025, 1, 15), D(2025, 1, 30)),  # over the year's end
+        (Kind.AD_HOC, None, None, None),
+        (Kind.PERIODIC, D(2024, 3, 15), None, None),  # the periodic review has a window, not a deadline
     ],
 )
-def test_an_ad_hoc_review_is_decided_within_15_days_of_the_request(kind, requested_on, deadline):
+def test_an_ad_hoc_review_is_decided_within_15_days_of_the_monthly_review_that_takes_it_up(
+    kind, requested_on, taken_up_on, deadline
+):
+    if taken_up_on is not None:
+        assert procedure.taken_up_on(requested_on) == taken_up_on
     assert PROCEDURES[kind].deadline(requested_on) == deadline
 
 
@@ -98,12 +106,22 @@ def test_a_round_is_overdue_after_its_deadline_until_decided(deadline, state, on
     assert procedure.is_overdue(deadline, state, on) is overdue
 
 
-def test_the_overdue_requests_are_those_before_15_days_ago():
-    on = D(2024, 3, 31)
-    cutoff = procedure.overdue_if_requested_before(on)
-    assert cutoff == D(2024, 3, 16)
-    assert PROCEDURES[Kind.AD_HOC].deadline(cutoff - datetime.timedelta(days=1)) < on
-    assert PROCEDURES[Kind.AD_HOC].deadline(cutoff) == on  # due today: not overdue yet
+@pytest.mark.parametrize(
+    ("on", "cutoff"),
+    [
+        (D(2024, 3, 30), D(2024, 2, 16)),  # the March review's deadline is today: not overdue yet
+        (D(2024, 3, 31), D(2024, 3, 16)),
+        (D(2024, 4, 29), D(2024, 3, 16)),
+        (D(2024, 1, 10), D(2023, 12, 16)),  # over the year's end
+    ],
+)
+def test_the_overdue_requests_are_those_whose_monthly_review_began_over_15_days_ago(on, cutoff):
+    assert procedure.overdue_if_requested_before(on) == cutoff
+    # Every request of the two months around the cutoff agrees with its own deadline.
+    day = cutoff - datetime.timedelta(days=45)
+    while day < cutoff + datetime.timedelta(days=45):
+        assert (day < cutoff) is (PROCEDURES[Kind.AD_HOC].deadline(day) < on), day
+        day += datetime.timedelta(days=1)
 
 
 # Every pair (kind, state) → the steps that may follow, in the order they are offered.
@@ -115,7 +133,8 @@ MOVES = [
     (PERIODIC, State.APPROVED, (State.REPORTED,)),
     (PERIODIC, State.REPORTED, ()),
     (AD_HOC, State.PREPARATION, (State.SURVEY,)),
-    (AD_HOC, State.SURVEY, (State.PUBLIC_POSTING,)),
+    (AD_HOC, State.SURVEY, (State.VILLAGE_MEETING,)),
+    (AD_HOC, State.VILLAGE_MEETING, (State.PUBLIC_POSTING, State.SURVEY)),
     (AD_HOC, State.PUBLIC_POSTING, (State.APPROVED,)),
     (AD_HOC, State.APPROVED, (State.REPORTED,)),
     (AD_HOC, State.REPORTED, ()),
@@ -131,8 +150,7 @@ def test_the_table_covers_every_step_of_each_kind():
     assert {(kind, state) for kind, state, _ in MOVES} == {
         (kind, state) for kind, rules in PROCEDURES.items() for state in rules.moves
     }
-    assert set(PROCEDURES[PERIODIC].moves) == set(State)
-    assert State.VILLAGE_MEETING not in PROCEDURES[AD_HOC].moves  # no village meeting ad hoc
+    assert set(PROCEDURES[PERIODIC].moves) == set(PROCEDURES[AD_HOC].moves) == set(State)
 
 
 @pytest.mark.parametrize(
@@ -160,7 +178,7 @@ def move(kind=PERIODIC, state=State.SURVEY, to_state=State.VILLAGE_MEETING, **fa
         (move(last_step_on=TODAY + datetime.timedelta(days=1)), "before the previous one"),
         (move(listed=False), "List the households"),
         (move(not_surveyed=2), "2 listed households are not surveyed yet"),
-        (move(kind=AD_HOC, to_state=State.PUBLIC_POSTING, not_surveyed=1), "not surveyed yet"),
+        (move(kind=AD_HOC, not_surveyed=1), "not surveyed yet"),
         # Back to the survey from the meeting: nothing to check about the survey.
         (move(state=State.VILLAGE_MEETING, to_state=State.SURVEY, not_surveyed=5), None),
         (move(state=State.PUBLIC_POSTING, to_state=State.APPROVED, posting_ends_on=TODAY), None),
@@ -194,7 +212,7 @@ def test_a_move_is_checked_against_its_date_the_survey_the_posting_and_the_compl
     ("state", "to_state", "needed"),
     [
         (State.SURVEY, State.VILLAGE_MEETING, True),
-        (State.SURVEY, State.PUBLIC_POSTING, True),
+        (State.SURVEY, State.PUBLIC_POSTING, False),  # not a legal move of any round now
         (State.VILLAGE_MEETING, State.PUBLIC_POSTING, False),
         (State.VILLAGE_MEETING, State.SURVEY, False),
         (State.PREPARATION, State.SURVEY, False),

@@ -40,9 +40,9 @@ def test_a_periodic_round_offers_only_the_next_legal_step(survey_round):
         assert review_round.allowed_moves() == moves
 
 
-def test_an_ad_hoc_review_has_no_village_meeting():
+def test_an_ad_hoc_review_has_its_village_meeting_too():
     review_round = ReviewRound(kind=ReviewRound.Kind.AD_HOC, state=State.SURVEY)
-    assert review_round.allowed_moves() == (State.PUBLIC_POSTING,)
+    assert review_round.allowed_moves() == (State.VILLAGE_MEETING,)
 
 
 def test_a_step_cannot_be_skipped(survey_round, muong_hoong_officer):
@@ -235,6 +235,9 @@ def test_an_ad_hoc_request_has_a_15_day_deadline_and_is_listed_when_overdue(hous
         )
     survey_as(review_round.reviews.get(), "poor")
     services.move_round(
+        review_round=review_round, to_state=State.VILLAGE_MEETING, by=writer(), on=datetime.date(2024, 3, 18)
+    )
+    services.move_round(
         review_round=review_round, to_state=State.PUBLIC_POSTING, by=writer(), on=datetime.date(2024, 3, 20)
     )
     services.move_round(
@@ -252,6 +255,9 @@ def test_a_later_ad_hoc_decision_is_the_category_of_the_year(survey_round, geogr
         household=household, requested_on=datetime.date(2022, 12, 15), by=writer()
     )
     survey_as(ad_hoc.reviews.get(), "poor")
+    services.move_round(
+        review_round=ad_hoc, to_state=State.VILLAGE_MEETING, by=writer(), on=datetime.date(2022, 12, 16)
+    )
     services.move_round(
         review_round=ad_hoc, to_state=State.PUBLIC_POSTING, by=writer(), on=datetime.date(2022, 12, 16)
     )
@@ -284,6 +290,7 @@ def test_low_income_workers_are_found_from_the_review(survey_round):
 def _ad_hoc(household, *, requested_on, decided_on, category):
     ad_hoc = services.request_ad_hoc_review(household=household, requested_on=requested_on, by=writer())
     survey_as(ad_hoc.reviews.get(), category)
+    services.move_round(review_round=ad_hoc, to_state=State.VILLAGE_MEETING, by=writer(), on=requested_on)
     services.move_round(review_round=ad_hoc, to_state=State.PUBLIC_POSTING, by=writer(), on=requested_on)
     services.move_round(review_round=ad_hoc, to_state=State.APPROVED, by=writer(), on=decided_on)
     return ad_hoc.reviews.get()
