@@ -259,13 +259,14 @@ class MoveRoundForm(forms.Form):
 
 
 class SurveyForm(forms.Form):
-    """The answers of form B2: the category is computed from them, never chosen."""
+    """The answers of the survey, form B1 (income, A points) and form B2 (deprivations): the category
+    is computed from them, never chosen."""
 
     monthly_income_per_person = forms.IntegerField(
         label=_("Income per person per month (đồng)"), min_value=0, required=False
     )
     a_points = forms.IntegerField(
-        label=_("A points (form B2)"),
+        label=_("A points (form B1)"),
         min_value=0,
         required=False,
         help_text=_("When given, they decide the income test (line: 140 rural, 175 urban)."),

@@ -1,7 +1,7 @@
 """The national multidimensional poverty standards as code (DOMAIN.md §3). Pure: no database.
 
 Each standard is one `Standard` definition: its period, income lines per area type, the upper bound
-of "average living standard", the A-point lines of form B2, its indicators and the deprivation
+of "average living standard", the A-point lines of form B1 (income), its indicators and the deprivation
 threshold. A review round records the key of the standard it used, so a past year keeps its rule
 when a new standard comes; adding a standard means adding a definition to `STANDARDS`, nothing else.
 
@@ -230,7 +230,7 @@ DECREE_351_2025 = Standard(
     # poor (to confirm).
     average_upper_bounds={RURAL: 3_300_000, URBAN: 4_200_000},
     average_band_in_law=False,
-    # The B2 form's A-point lines for this standard are not known yet: A points are refused.
+    # The B1 form's A-point lines for this standard are not known yet: A points are refused.
     a_point_lines=None,
     indicators=(
         EMPLOYMENT,
@@ -391,7 +391,7 @@ def is_low_income_household(standard: Standard, area: str, category: str, monthl
 NEWLY_POOR = "newly_poor"
 ESCAPED_POVERTY = "escaped_poverty"
 POOR_TO_NEAR_POOR = "poor_to_near_poor"
-FELL_BACK = "fell_back"
+NEAR_POOR_TO_POOR = "near_poor_to_poor"
 ESCAPED_NEAR_POVERTY = "escaped_near_poverty"
 NEWLY_NEAR_POOR = "newly_near_poor"
 UNCHANGED = "unchanged"
@@ -399,7 +399,7 @@ TRANSITIONS = (
     NEWLY_POOR,
     ESCAPED_POVERTY,
     POOR_TO_NEAR_POOR,
-    FELL_BACK,
+    NEAR_POOR_TO_POOR,
     ESCAPED_NEAR_POVERTY,
     NEWLY_NEAR_POOR,
     UNCHANGED,
@@ -408,7 +408,8 @@ TRANSITION_LABELS = {
     NEWLY_POOR: gettext_lazy("Newly poor"),
     ESCAPED_POVERTY: gettext_lazy("Escaped poverty"),
     POOR_TO_NEAR_POOR: gettext_lazy("Poor → near-poor"),
-    FELL_BACK: gettext_lazy("Near-poor → poor (fell back)"),
+    # "Tái nghèo" (re-poverty) is another thing: a household poor again after it had escaped poverty.
+    NEAR_POOR_TO_POOR: gettext_lazy("Near-poor → poor"),
     ESCAPED_NEAR_POVERTY: gettext_lazy("Escaped near-poverty"),
     NEWLY_NEAR_POOR: gettext_lazy("Newly near-poor"),
     UNCHANGED: gettext_lazy("Unchanged"),
@@ -434,7 +435,7 @@ def transition(previous: str | None, current: str | None) -> str | None:
         ("other", POOR): NEWLY_POOR,
         (POOR, "other"): ESCAPED_POVERTY,
         (POOR, NEAR_POOR): POOR_TO_NEAR_POOR,
-        (NEAR_POOR, POOR): FELL_BACK,
+        (NEAR_POOR, POOR): NEAR_POOR_TO_POOR,
         (NEAR_POOR, "other"): ESCAPED_NEAR_POVERTY,
         ("other", NEAR_POOR): NEWLY_NEAR_POOR,
     }[(before, after)]

@@ -77,7 +77,7 @@ def review_columns(standard: poverty.Standard) -> list[Column]:
             required=True,
             aliases=("Thu nhập bình quân đầu người", "Thu nhập bình quân", "Thu nhập", "Income per person"),
         ),
-        Column("a_points", "Điểm A", aliases=("Điểm A (mẫu B2)", "A points")),
+        Column("a_points", "Điểm A", aliases=("Điểm A (mẫu B1)", "Điểm A (mẫu B2)", "A points")),
         *indicators,
         Column("evidence", "Ghi chú, minh chứng", aliases=("Minh chứng", "Ghi chú", "Evidence notes")),
         Column("surveyed_on", "Ngày rà soát", aliases=("Ngày khảo sát", "Surveyed on")),
@@ -163,7 +163,7 @@ def template_columns(kind: str, standard: poverty.Standard) -> Template:
         notes = {
             "code": "Bắt buộc: mã hộ đã có trong xã.",
             "income": "Đồng/người/tháng, ví dụ 1.200.000.",
-            "a_points": "Điểm A theo mẫu B2, nếu có.",
+            "a_points": "Điểm A theo mẫu B1, nếu có.",
             "surveyed_on": "dd/mm/yyyy",
         }
         notes |= {i.key: "Ghi x nếu hộ thiếu hụt chỉ số này." for i in standard.indicators}

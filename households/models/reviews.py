@@ -252,7 +252,7 @@ class HouseholdReview(models.Model):
     monthly_income_per_person = models.PositiveBigIntegerField(
         _("income per person per month (đồng)"), null=True, blank=True
     )
-    a_points = models.PositiveSmallIntegerField(_("A points (form B2)"), null=True, blank=True)
+    a_points = models.PositiveSmallIntegerField(_("A points (form B1)"), null=True, blank=True)
     computed_category = models.CharField(
         _("computed category"), max_length=16, choices=Category.choices, blank=True, editable=False
     )

@@ -209,7 +209,7 @@ def test_low_income_workers_of_decree_30_2025(area, category, income, expected):
         (POOR, AVERAGE, poverty.ESCAPED_POVERTY),
         (POOR, NOT_POOR, poverty.ESCAPED_POVERTY),
         (POOR, NEAR_POOR, poverty.POOR_TO_NEAR_POOR),
-        (NEAR_POOR, POOR, poverty.FELL_BACK),
+        (NEAR_POOR, POOR, poverty.NEAR_POOR_TO_POOR),
         (NEAR_POOR, AVERAGE, poverty.ESCAPED_NEAR_POVERTY),
         (NOT_POOR, NEAR_POOR, poverty.NEWLY_NEAR_POOR),
         (POOR, POOR, poverty.UNCHANGED),
