@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
@@ -117,21 +118,31 @@ def household_create(request):
     if not can_write(request.user):
         raise PermissionDenied
     form = HouseholdForm(request.POST or None, communes=communes_for(request.user))
-    if request.method == "POST" and form.is_valid():
-        household = form.save()
-        messages.success(request, _("Household %(household)s was created.") % {"household": household})
-        return redirect(household)
+    if request.method == "POST" and form.is_valid() and _saved(form):
+        messages.success(request, _("Household %(household)s was created.") % {"household": form.instance})
+        return redirect(form.instance)
     return _household_form_page(request, form, None)
 
 
 def household_edit(request, pk):
     household = get_household_for(request.user, pk, write=True)
     form = HouseholdForm(request.POST or None, instance=household, communes=communes_for(request.user))
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and _saved(form):
         messages.success(request, _("Household %(household)s was saved.") % {"household": household})
         return redirect(household)
     return _household_form_page(request, form, household)
+
+
+def _saved(form) -> bool:
+    """Saves the household, unless another page or an import gave the code to another household
+    since the form checked it: then the form says so, as its own check does."""
+    try:
+        with transaction.atomic():
+            form.save()
+    except IntegrityError:
+        form.add_error("code", _("Another household of this commune has this code."))
+        return False
+    return True
 
 
 def _household_form_page(request, form, household):

@@ -242,3 +242,37 @@ def test_a_farm_household_request_is_assessed_only_under_a_standard_with_an_aver
     assert "không có khoảng mức sống trung bình" in response.content.decode()
     assert client.post(url, {**request, "requested_on": "01/03/2026"}).status_code == 302
     assert FarmAverageRecord.objects.get().eligible
+
+
+def test_a_code_taken_between_the_forms_check_and_its_save_is_said_on_the_form(
+    geography, client_of, monkeypatch
+):
+    """An import or another page gives the code to a household meanwhile: the form says so, no 500."""
+    from communes.models import Role, Village
+    from households.forms import HouseholdForm
+    from tests.fixtures import make_user
+
+    commune = geography["ngoc_linh_new"]
+    officer = make_user("nl_new", Role.COMMUNE_OFFICER, communes=[commune])
+    checked = HouseholdForm.is_valid
+
+    def checked_then_taken(form):
+        valid = checked(form)
+        make_household(commune, "Z1", head_name="A Khác")
+        return valid
+
+    monkeypatch.setattr(HouseholdForm, "is_valid", checked_then_taken)
+    village = Village.objects.get(commune=commune, name="Làng Mới")
+    response = client_of(officer).post(
+        reverse("households:create"),
+        {
+            "village": village.pk,
+            "code": "Z1",
+            "head_name": "A Lâm",
+            "main_livelihood": "agriculture",
+            "area_type": "rural",
+        },  # fmt: skip
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors.get("code") == ["Đã có hộ khác của xã mang mã này."]
+    assert list(commune.households.filter(code="Z1").values_list("head_name", flat=True)) == ["A Khác"]
