@@ -121,9 +121,23 @@ def commune_summary_xlsx(request, pk):
             ),
             (
                 "Chỉ số thiếu hụt",
-                ["Chiều thiếu hụt", "Chỉ số", "Số hộ", "Tỷ lệ (%)"],
                 [
-                    [str(r.indicator.dimension), str(r.indicator.name), r.count, _float(r.rate)]
+                    "Chiều thiếu hụt",
+                    "Chỉ số",
+                    "Hộ nghèo",
+                    "Tỷ lệ trong hộ nghèo (%)",
+                    "Hộ cận nghèo",
+                    "Tỷ lệ trong hộ cận nghèo (%)",
+                ],  # fmt: skip
+                [
+                    [
+                        str(r.indicator.dimension),
+                        str(r.indicator.name),
+                        r.poor,
+                        _float(r.poor_rate),
+                        r.near_poor,
+                        _float(r.near_poor_rate),
+                    ]  # fmt: skip
                     for r in context["indicators"]
                 ],
             ),

@@ -132,28 +132,35 @@ def total(figures: Iterable[Figures]) -> Figures:
 
 
 def indicator_counts(households, year: int, group_by: tuple[str, ...] = ()) -> dict:
-    """{group key: {indicator key: households deprived in it}} in the reviews that count for `year`."""
+    """{group key: {indicator key: {category: households deprived in it}}} in the reviews that count
+    for `year`: the official tables count the poor and the near-poor households apart."""
     prefixed = tuple(f"review__household__{name}" for name in group_by)
     rows = (
         Deprivation.objects.filter(
             review__counting_year=year, review__household__in=households.existing_in(year).values("pk")
         )
         .order_by()
-        .values(*prefixed, "indicator")
+        .values(*prefixed, "indicator", "review__category")
         .annotate(count=Count("pk"))
     )
     result: dict = {}
     for row in rows:
         key = tuple(row[name] for name in prefixed)
-        result.setdefault(key, {})[row["indicator"]] = row["count"]
+        by_category = result.setdefault(key, {}).setdefault(row["indicator"], {})
+        by_category[row["review__category"]] = row["count"]
     return result
 
 
 @dataclass
 class IndicatorRow:
+    """Households deprived in an indicator among the poor and among the near-poor households, with
+    the share of each."""
+
     indicator: poverty.Indicator
-    count: int
-    rate: Decimal | None
+    poor: int
+    poor_rate: Decimal | None
+    near_poor: int
+    near_poor_rate: Decimal | None
 
 
 @dataclass
@@ -207,8 +214,19 @@ def summary(year: int, *, commune: Commune | None = None, area=None, today_units
         except poverty.ClassificationError:
             result.standard = poverty.DECREE_07_2021
         counts = indicator_counts(households, year).get((), {})
-        deprived = [(indicator, counts.get(indicator.key, 0)) for indicator in result.standard.indicators]
-        result.indicators = [IndicatorRow(i, n, _rate(n, result.total.households)) for i, n in deprived]
+        result.indicators = []
+        for indicator in result.standard.indicators:
+            deprived = counts.get(indicator.key, {})
+            poor, near_poor = deprived.get(poverty.POOR, 0), deprived.get(poverty.NEAR_POOR, 0)
+            result.indicators.append(
+                IndicatorRow(
+                    indicator,
+                    poor,
+                    _rate(poor, result.total.poor),
+                    near_poor,
+                    _rate(near_poor, result.total.near_poor),
+                )
+            )
     labels, moves = poverty.TRANSITION_LABELS, result.total.transitions
     result.transitions = [(labels[kind], moves.get(kind, 0)) for kind in COUNTED_TRANSITIONS]
     return result

@@ -105,6 +105,13 @@ def test_the_summary_tables_download_as_xlsx(small_commune, client_of, departmen
     assert workbook.sheetnames == ["Theo thôn", "Biến động", "Chỉ số thiếu hụt", "Danh sách hộ", "Tổng hợp"]
     villages = list(workbook["Theo thôn"].iter_rows(values_only=True))
     assert villages[-1][:4] == ("Tổng cộng", 5, 2, 40.0)
+    indicators = list(workbook["Chỉ số thiếu hụt"].iter_rows(values_only=True))
+    assert indicators[0][2:] == (
+        "Hộ nghèo",
+        "Tỷ lệ trong hộ nghèo (%)",
+        "Hộ cận nghèo",
+        "Tỷ lệ trong hộ cận nghèo (%)",
+    )
     households = list(workbook["Danh sách hộ"].iter_rows(values_only=True))
     assert households[1][:3] == ("H1", "Hộ H1", "0xx…321")
     assert FULL_ID not in str(households)

@@ -74,10 +74,21 @@ def test_village_figures_and_indicator_counts(small_commune):
     assert by_village["Thôn 1"].poor_rate == Decimal("50.0")
     # Poor answers: health_insurance, hygienic_latrine, nutrition; near-poor: hygienic_latrine.
     assert summaries.indicator_counts(households, 2023)[()] == {
-        "health_insurance": 2,
-        "nutrition": 2,
-        "hygienic_latrine": 3,
+        "health_insurance": {"poor": 2},
+        "nutrition": {"poor": 2},
+        "hygienic_latrine": {"poor": 2, "near_poor": 1},
     }
+    # As the official table: among the 2 poor and among the 1 near-poor households, with the shares.
+    rows = {row.indicator.key: row for row in summaries.summary(2023, commune=small_commune).indicators}
+    latrine, nutrition, water = rows["hygienic_latrine"], rows["nutrition"], rows["domestic_water"]
+    assert (latrine.poor, latrine.poor_rate, latrine.near_poor, latrine.near_poor_rate) == (
+        2,
+        Decimal("100.0"),
+        1,
+        Decimal("100.0"),
+    )
+    assert (nutrition.poor, nutrition.near_poor, nutrition.near_poor_rate) == (2, 0, Decimal("0.0"))
+    assert (water.poor, water.poor_rate) == (0, Decimal("0.0"))
 
 
 def test_the_first_year_has_no_change(small_commune):
