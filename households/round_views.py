@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from communes.access import get_commune_for
 from communes.models import today
 from core.pages import error_messages
-from households import pagination, poverty, services
+from households import pagination, poverty, procedure, services
 from households.access import can_write, get_review_for, get_round_for, rounds_for
 from households.forms import ComplaintForm, FinalCategoryForm, MoveRoundForm, OpenRoundForm, SurveyForm
 from households.models import Category, HouseholdReview, ReviewRound
@@ -108,7 +108,7 @@ def round_detail(request, pk):
             "all_states": [
                 ReviewRound.State(state)
                 for state in ReviewRound.State.values
-                if state in ReviewRound.MOVES[review_round.kind]
+                if state in procedure.PROCEDURES[review_round.kind].moves
             ],
         },
     )

@@ -48,7 +48,6 @@ class ReviewRound(models.Model):
     Kind = procedure.Kind
     State = procedure.State
     DECIDED_STATES = procedure.DECIDED_STATES
-    MOVES = {kind: rules.moves for kind, rules in procedure.PROCEDURES.items()}
 
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="review_rounds", verbose_name=_("commune")
