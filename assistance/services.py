@@ -309,8 +309,9 @@ def record_spending(
     allow_over_plan: bool = False,
 ) -> Spending:
     _require(can_write_plans(by))
-    _locked_plan(activity.plan)  # the plan before its line, in the order set_activity_status locks them
-    activity = Activity.objects.select_for_update(of=("self",)).select_related("plan").get(pk=activity.pk)
+    plan = _locked_plan(activity.plan)  # the plan before its line, as set_activity_status locks them
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    activity.plan = plan
     check_spending(activity=activity, amount=amount, allow_over_plan=allow_over_plan)
     spending = Spending(
         activity=activity,

@@ -23,7 +23,6 @@ from xml.etree.ElementTree import ParseError
 import openpyxl
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
-from django.conf import settings
 from django.http import FileResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -180,8 +179,7 @@ def _scan_sheet(sheet) -> set[int]:
             if element.tag.endswith("}row"):
                 count += 1
                 last = max(last, int(element.get("r") or count))
-                if count > settings.IMPORT_MAX_ROWS:
-                    check_row_count(count)
+                check_row_count(count)
             elif element.tag.endswith("mergeCell"):
                 _min_col, min_row, _max_col, max_row = range_boundaries(element.get("ref"))
                 rows.update(range(min_row, max_row + 1))

@@ -157,8 +157,8 @@ def get_import_for(user, pk, *, write: bool = False) -> ImportRecord:
     return record
 
 
-def times_in(person_ids, household_ids: set[int] | None) -> list[tuple]:
-    """When each of the people belonged to one of the households (None: any), as (person id, from,
+def times_in(person_ids, household_ids: set[int]) -> list[tuple]:
+    """When each of the people belonged to one of the households, as (person id, from,
     until): from the recording of such a membership (from the start for a person's first household,
     where they were recorded: None) until their next membership was recorded (None for their last
     household: a person living in none still belongs to it). History pages show a person's changes
@@ -171,7 +171,7 @@ def times_in(person_ids, household_ids: set[int] | None) -> list[tuple]:
     times = []
     for person, memberships in joined.items():
         for index, (household, on) in enumerate(memberships):
-            if household_ids is None or household in household_ids:
+            if household in household_ids:
                 until = memberships[index + 1][1] if index + 1 < len(memberships) else None
                 times.append((person, on if index else None, until))
     return times

@@ -128,7 +128,7 @@ def commune_summary_xlsx(request, pk):
                     "Tỷ lệ trong hộ nghèo (%)",
                     "Hộ cận nghèo",
                     "Tỷ lệ trong hộ cận nghèo (%)",
-                ],  # fmt: skip
+                ],
                 [
                     [
                         str(r.indicator.dimension),
@@ -137,7 +137,7 @@ def commune_summary_xlsx(request, pk):
                         _float(r.poor_rate),
                         r.near_poor,
                         _float(r.near_poor_rate),
-                    ]  # fmt: skip
+                    ]
                     for r in context["indicators"]
                 ],
             ),

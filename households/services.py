@@ -415,9 +415,8 @@ def decide_farm_average(
     *, record: FarmAverageRecord, recognised: bool, on: datetime.date, by
 ) -> FarmAverageRecord:
     _require_writer(by)
-    record = FarmAverageRecord.objects.select_for_update().get(
-        pk=record.pk
-    )  # a second press waits, then refuses
+    # A second press waits here, then refuses.
+    record = FarmAverageRecord.objects.select_for_update().get(pk=record.pk)
     if record.decided_on is not None:
         raise ValidationError(_("The commune already decided on this request."))
     if recognised and not record.eligible:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communes.models import AreaType, Village
+from core import citizen_id
 from core.spreadsheets import RowParser, header_key
 from core.text import fold
 from households.access import persons_to_change_for
@@ -174,7 +175,7 @@ class HouseholdImporter(Importer):
             "full_name": full_name,
             "sex": parser.choice(row, "sex", SEXES, Sex.choices),
             "birth_year": parser.number(row, "birth_year"),
-            "citizen_id": re.sub(r"[\s.-]", "", identifier),
+            "citizen_id": citizen_id.normalise(identifier),
             "health_insurance_card": card,
         }
         member = {
