@@ -1,9 +1,11 @@
 """Demo households of Mường Hoong and Ngọc Linh (the communes before the 2025 merger), with members and
-the decided periodic reviews of 2022 and 2023, made through the same services as the pages.
+the decided periodic reviews of late 2021 and late 2022, which make the lists of 2022 and 2023 (the
+mission of August 2022 worked from the first), made through the same services as the pages.
 
 Figures are invented but believable for two very poor mountain communes: about half the households
-poor in 2022, fewer in 2023, with some households moving between categories. Every draw comes from a
-random generator seeded by the household's code, so running the seed again changes nothing.
+poor in the lists of 2022, fewer in 2023, with some households moving between categories. Every draw
+comes from a random generator seeded by the household's code, so running the seed again changes
+nothing.
 """
 
 import datetime
@@ -17,7 +19,7 @@ from households import poverty, services
 from households.models import Household, Member, Person, ReviewRound
 
 HOUSEHOLDS_PER_VILLAGE = 14
-YEARS = (2022, 2023)
+LIST_YEARS = (2022, 2023)  # made by the periodic reviews of late 2021 and late 2022
 ETHNICITY = "Xơ Đăng"
 MALE_NAMES = [
     "Phiên",
@@ -34,7 +36,7 @@ MALE_NAMES = [
     "Ríu",
 ]
 FEMALE_NAMES = ["Nhung", "Hoa", "Lệ", "Thảo", "Blin", "Mai", "Loan", "Hiên", "Nga", "Xuân", "Hằng", "Pưa"]
-# 2022 categories drawn with these weights, then next year's from the previous one.
+# The 2022 lists' categories drawn with these weights, then the next lists' from the previous one.
 FIRST_YEAR = {poverty.POOR: 50, poverty.NEAR_POOR: 20, poverty.AVERAGE: 18, poverty.NOT_POOR: 12}
 NEXT_YEAR = {
     poverty.POOR: {poverty.POOR: 78, poverty.NEAR_POOR: 12, poverty.AVERAGE: 10},
@@ -54,6 +56,7 @@ STEP_DATES = {  # the legal steps of the periodic review, within 1 September –
     ReviewRound.State.SURVEY: (9, 20),
     ReviewRound.State.VILLAGE_MEETING: (11, 8),
     ReviewRound.State.PUBLIC_POSTING: (11, 15),
+    ReviewRound.State.DISTRICT_OPINION: (11, 28),  # before the two-level government
     ReviewRound.State.APPROVED: (12, 5),
     ReviewRound.State.REPORTED: (12, 12),
 }
@@ -68,9 +71,10 @@ def _pick(rng: random.Random, weights: dict[str, int]) -> str:
 
 
 def categories_of(code: str) -> dict[int, str]:
+    """The household's category in each of the lists of LIST_YEARS."""
     rng = random.Random(f"path-{code}")
-    path = {YEARS[0]: _pick(rng, FIRST_YEAR)}
-    for year in YEARS[1:]:
+    path = {LIST_YEARS[0]: _pick(rng, FIRST_YEAR)}
+    for year in LIST_YEARS[1:]:
         path[year] = _pick(rng, NEXT_YEAR[path[year - 1]])
     return path
 
@@ -159,7 +163,9 @@ def seed_households(commune: Commune, officer) -> list[Household]:
     return households
 
 
-def seed_round(commune: Commune, year: int, households: list[Household], officer) -> None:
+def seed_round(commune: Commune, list_year: int, households: list[Household], officer) -> None:
+    """The periodic review held in late `list_year` − 1, which makes the lists of `list_year`."""
+    year = list_year - 1
     if ReviewRound.objects.filter(commune=commune, year=year, kind=ReviewRound.Kind.PERIODIC).exists():
         return
     State = ReviewRound.State
@@ -172,8 +178,8 @@ def seed_round(commune: Commune, year: int, households: list[Household], officer
     services.move_round(review_round=review_round, to_state=State.SURVEY, by=officer, on=on(State.SURVEY))
     review_round.refresh_from_db()
     for review in review_round.reviews.select_related("household", "round"):
-        category = categories_of(f"{commune.code}-{review.household.code}")[year]
-        answers = answers_for(f"{commune.code}-{review.household.code}", year, category)
+        category = categories_of(f"{commune.code}-{review.household.code}")[list_year]
+        answers = answers_for(f"{commune.code}-{review.household.code}", list_year, category)
         services.record_survey(
             review=review,
             **answers,
@@ -208,6 +214,10 @@ def seed_round(commune: Commune, year: int, households: list[Household], officer
         note="Niêm yết tại trụ sở UBND xã và nhà văn hóa các thôn.",
     )
     for state, note in (
+        (
+            State.DISTRICT_OPINION,
+            "Báo cáo, xin ý kiến Chủ tịch UBND huyện Đắk Glei; huyện thống nhất kết quả.",
+        ),
         (State.APPROVED, "Chủ tịch UBND xã quyết định công nhận danh sách hộ nghèo, hộ cận nghèo."),
         (State.REPORTED, "Báo cáo Chủ tịch UBND huyện Đắk Glei."),
     ):
@@ -215,7 +225,8 @@ def seed_round(commune: Commune, year: int, households: list[Household], officer
 
 
 def seed_farm_average(commune: Commune, households: list[Household], officer) -> None:
-    """Two requests in 2022 from farm households of average living standard, recognised."""
+    """Two requests in August 2022 from farm households of average living standard in the 2022 lists,
+    recognised."""
     candidates = [
         h
         for h in households
@@ -253,7 +264,7 @@ def seed() -> None:
         commune = Commune.objects.get(code=data["code"])
         officer = _officer(commune)
         households = seed_households(commune, officer)
-        for year in YEARS:
-            seed_round(commune, year, households, officer)
+        for list_year in LIST_YEARS:
+            seed_round(commune, list_year, households, officer)
         seed_farm_average(commune, households, officer)
         seed_move(households, officer)

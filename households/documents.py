@@ -20,7 +20,8 @@ LISTED = [Category.POOR, Category.NEAR_POOR]
 
 
 def listed_households(commune, year: int, *, user):
-    """Poor and near-poor households of `year`, with last year's category and their current head.
+    """Poor and near-poor households of the lists of `year`, with the previous lists' category and their
+    current head.
 
     The printed list shows ID numbers masked, or not at all to roles that see none (viewers)."""
     heads = Member.objects.current().filter(relation=Relation.HEAD).select_related("person")
@@ -148,8 +149,8 @@ def commune_summary_xlsx(request, pk):
                     "Chủ hộ",
                     "Số định danh (che)",
                     "Thôn",
-                    f"Năm {context['year']}",
-                    f"Năm {context['year'] - 1}",
+                    f"Danh sách năm {context['year']}",
+                    f"Danh sách năm {context['year'] - 1}",
                 ],
                 [
                     [

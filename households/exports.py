@@ -45,7 +45,7 @@ def households_xlsx(request):
     """One row per current member (a household without members has one row), as the import reads it."""
     scoped = households_for(request.user)
     households = HouseholdFilterForm.for_user(request.GET, request.user, scoped).filter(scoped)
-    headers = [c.header for c in HOUSEHOLD_COLUMNS] + ["Phân loại gần nhất", "Năm phân loại"]
+    headers = [c.header for c in HOUSEHOLD_COLUMNS] + ["Phân loại gần nhất", "Danh sách năm"]
 
     def chunks():
         """The households in list order, CHUNK at a time with their columns and current members: the
@@ -136,5 +136,5 @@ def round_results_xlsx(request, pk):
                 _label(Category, review.category),
             ]
 
-    name = f"ket-qua-ra-soat-{review_round.commune.code}-{review_round.year}.xlsx"
-    return xlsx_response(name, headers, rows(), sheet_title=f"Rà soát {review_round.year}")
+    name = f"ket-qua-ra-soat-{review_round.commune.code}-ds-{review_round.list_year}.xlsx"
+    return xlsx_response(name, headers, rows(), sheet_title=f"Danh sách năm {review_round.list_year}")

@@ -157,8 +157,8 @@ class HouseholdFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100, help_text=_("Name or code"))
     commune = forms.ModelChoiceField(label=_("Commune"), queryset=Commune.objects.none(), required=False)
     village = VillageChoiceField(label=_("Village"), queryset=Village.objects.none(), required=False)
-    year = forms.TypedChoiceField(label=_("Review year"), coerce=int, required=False, empty_value=None)
-    category = forms.ChoiceField(label=_("Category that year"), required=False)
+    year = forms.TypedChoiceField(label=_("Lists of"), coerce=int, required=False, empty_value=None)
+    category = forms.ChoiceField(label=_("Category in those lists"), required=False)
     livelihood = forms.ChoiceField(label=_("Main livelihood"), required=False)
     indicator = forms.ChoiceField(label=_("Deprived in"), required=False)
     farm_average = forms.BooleanField(label=_("Farm household of average living standard"), required=False)
@@ -176,7 +176,9 @@ class HouseholdFilterForm(forms.Form):
             villages = villages.none()
             self.fields["village"].help_text = _("Choose a commune first")
         self.fields["village"].queryset = villages.order_by("commune__name", "name")
-        self.fields["year"].choices = [("", _("Latest review"))] + [(year, year) for year in years]
+        self.fields["year"].choices = [("", _("Latest review"))] + [
+            (year, procedure.lists_label(year)) for year in years
+        ]
         self.fields["category"].choices = [("", _("Any")), *Category.choices, ("none", _("Not reviewed"))]
         self.fields["livelihood"].choices = [("", _("Any")), *Livelihood.choices]
         indicators = {}
@@ -221,7 +223,7 @@ class HouseholdFilterForm(forms.Form):
             )
         if data.get("farm_average"):
             recognised = FarmAverageRecord.objects.filter(recognised=True)
-            if year:
+            if year:  # recognised during the year those lists are used
                 recognised = recognised.filter(requested_on__year=year)
             households = households.filter(pk__in=recognised.values("household"))
         return households
@@ -233,7 +235,13 @@ class HouseholdFilterForm(forms.Form):
 
 
 class OpenRoundForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, initial=lambda: today().year)
+    year = forms.IntegerField(
+        label=_("Review held in late"),
+        min_value=2000,
+        max_value=2100,
+        initial=lambda: today().year,
+        help_text=_("The review held from 1 September to 14 December makes the lists of the next year."),
+    )
 
 
 class MoveRoundForm(forms.Form):
@@ -359,13 +367,14 @@ class FarmAverageDecisionForm(forms.Form):
 
 
 class SummaryForm(forms.Form):
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+    year = forms.TypedChoiceField(label=_("Lists of"), coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, years, **kwargs):
         super().__init__(*args, **kwargs)
         self.years = years
-        self.fields["year"].choices = [(year, year) for year in years] or [
-            (datetime.date.today().year, datetime.date.today().year)
+        this_year = datetime.date.today().year
+        self.fields["year"].choices = [(year, procedure.lists_label(year)) for year in years] or [
+            (this_year, procedure.lists_label(this_year))
         ]
 
     @classmethod
@@ -386,11 +395,14 @@ class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"), choices=())
     commune = forms.ModelChoiceField(label=_("Commune"), queryset=Commune.objects.none())
     year = forms.IntegerField(
-        label=_("Year of the review"),
+        label=_("Review held in late"),
         required=False,
-        min_value=2022,
+        min_value=2021,
         max_value=2100,
-        help_text=_("For review results: the periodic review of that year, at the survey step."),
+        help_text=_(
+            "For review results: the periodic review held in late that year (it makes the next year's "
+            "lists), at the survey step."
+        ),
     )
     file = forms.FileField(
         label=_("File"),

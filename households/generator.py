@@ -9,7 +9,7 @@ from django.utils import timezone
 from communes.models import Commune
 from core.generation import BulkTable, Run, reset_sequences
 from core.text import fold
-from households import poverty
+from households import poverty, procedure
 from households.models import Deprivation, Household, HouseholdReview, Member, Person, ReviewRound
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "A", "Y", "Hồ", "Đinh", "Rơ Châm", "Hà", "Lò", "Vi", "Triệu"]
@@ -116,6 +116,7 @@ def generate_households(run: Run, communes: list[Commune], *, households: int, p
             year: ReviewRound.objects.create(
                 commune=commune,
                 year=year,
+                list_year=procedure.list_year(ReviewRound.Kind.PERIODIC, year),
                 standard=standard.key,
                 state=ReviewRound.State.REPORTED,
                 posting_ends_on=datetime.date(year, 11, 20),
@@ -182,7 +183,7 @@ def generate_households(run: Run, communes: list[Commune], *, households: int, p
                     "",
                     "",
                     category,
-                    year,  # the only decided review of its year: it counts
+                    rounds[year].list_year,  # the only decided review of those lists: it counts
                     "",
                     datetime.date(year, 10, 1),
                     None,

@@ -76,16 +76,16 @@ def household_list(request):
 
 
 def _timeline(household):
-    """Each year's decided category, the reviews behind it, and the move from the previous year."""
+    """Each list year's decided category, the reviews behind it, and the move from the previous lists."""
     reviews = (
         household.reviews.select_related("round", "surveyed_by")
         .prefetch_related("deprivations")
-        .order_by("-round__year", "-round__decided_on", "-pk")
+        .order_by("-round__list_year", "-round__decided_on", "-pk")
     )
     years: dict[int, dict] = {}
     for review in reviews:
         entry = years.setdefault(
-            review.round.year, {"year": review.round.year, "reviews": [], "category": None}
+            review.round.list_year, {"year": review.round.list_year, "reviews": [], "category": None}
         )
         entry["reviews"].append(review)
         if entry["category"] is None and review.round.is_decided and review.category:
@@ -411,7 +411,7 @@ def household_history(request, pk):
             return f"{kinds[model]}: {row.full_name}"
         if model is HouseholdReview:
             review_round = rounds.get(row.round_id)
-            return f"{kinds[model]}: {review_round.year if review_round else ''}"
+            return f"{kinds[model]}: {review_round.lists_label if review_round else ''}"
         return f"{kinds[model]}: {row.head_name} ({row.code})"
 
     entries = history.changes(
@@ -455,7 +455,7 @@ def household_as_of(request, pk):
         rows.append({"member": member, "person": person})
     categories = sorted(
         ({"round": rounds[r.round_id], "review": r} for r in reviews if r.round_id in rounds),
-        key=lambda entry: (entry["round"].year, entry["round"].pk),
+        key=lambda entry: (entry["round"].list_year, entry["round"].pk),
         reverse=True,
     )
     first = Household.history.filter(id=household.pk).order_by("history_date").first()

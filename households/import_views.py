@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from communes.access import communes_for
 from communes.models import today
 from core.spreadsheets import SpreadsheetError
-from households import poverty
+from households import poverty, procedure
 from households.access import can_write, get_import_for, imports_for
 from households.forms import ImportForm
 from households.imports import steps
@@ -108,8 +108,8 @@ def import_template(request, kind):
     if kind not in ImportRecord.Kind.values:
         raise Http404
     try:
-        year = int(request.GET.get("year") or today().year)
-        standard = poverty.standard_for_year(year)
+        year = int(request.GET.get("year") or today().year)  # the periodic review held in late `year`
+        standard = poverty.standard_for_year(procedure.list_year(procedure.Kind.PERIODIC, year))
     except (ValueError, poverty.ClassificationError):
         standard = poverty.standard_for_year(2022)
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent

@@ -1,6 +1,7 @@
 """The review procedure as code (DOMAIN.md §4, Decision 24/2021/QĐ-TTg). Pure: no database.
 
-The steps of each kind of review round and the moves between them, the legal window of the periodic
+The steps of each kind of review round and the moves between them (before and after the two-level
+government of 1 July 2025), the year whose lists a round makes, the legal window of the periodic
 review, the ad-hoc review's deadline, the public posting in working days, and the rule of a move
 from facts the caller reads. `ReviewRound` and `households.services` read it; a number DOMAIN.md
 marks *(to confirm)* is one named definition here.
@@ -27,6 +28,7 @@ class State(models.TextChoices):
     SURVEY = "survey", gettext_lazy("Survey")
     VILLAGE_MEETING = "village_meeting", gettext_lazy("Village meeting")
     PUBLIC_POSTING = "public_posting", gettext_lazy("Public posting")
+    DISTRICT_OPINION = "district_opinion", gettext_lazy("District chairman's opinion")
     APPROVED = "approved", gettext_lazy("Approved by the commune")
     REPORTED = "reported", gettext_lazy("Reported to the upper level")
 
@@ -42,6 +44,15 @@ MONTHLY_REVIEW_DAY = 15
 AD_HOC_DEADLINE_DAYS = 15
 # Public posting of the results, in working days (to confirm, DOMAIN.md §4).
 POSTING_WORKING_DAYS = 3
+# Decree 131/2025/NĐ-CP: the district level ends; a round that starts from this day is decided by the
+# commune, which reports to the province, without asking the district chairman's opinion first.
+TWO_LEVEL_GOVERNMENT_FROM = datetime.date(2025, 7, 1)
+
+
+def list_year(kind: str, year: int) -> int:
+    """The year whose lists a round makes: the periodic review held in late `year` makes those of
+    the next year; an ad-hoc review, held during `year`, amends that year's."""
+    return year + 1 if kind == Kind.PERIODIC else year
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,7 @@ class Procedure:
     kind: Kind
     moves: dict[State, tuple[State, ...]]
     deadline_days: int | None = None
+    reported_to: str = gettext_lazy("Reported to the province")
 
     def allowed_moves(self, state: str) -> tuple[State, ...]:
         return self.moves[state]
@@ -62,34 +74,78 @@ class Procedure:
             return None
         return taken_up_on(requested_on) + datetime.timedelta(days=self.deadline_days)
 
+    @property
+    def asks_district_opinion(self) -> bool:
+        return State.DISTRICT_OPINION in self.moves
 
+    def label(self, state: str) -> str:
+        """The step's name in this procedure: who the decided round is reported to differs."""
+        return self.reported_to if state == State.REPORTED else State(state).label
+
+    def steps(self) -> list[State]:
+        """The steps in their legal order, from preparation to the report."""
+        order, state = [State.PREPARATION], State.PREPARATION
+        while self.moves[state]:
+            state = self.moves[state][0]
+            order.append(state)
+        return order
+
+
+def _steps(*, district_opinion: bool) -> dict[State, tuple[State, ...]]:
+    """Survey, village meeting (which may send households back to the survey), posting, decision and
+    report; before the two-level government, the district chairman's opinion came before the decision."""
+    after_posting = State.DISTRICT_OPINION if district_opinion else State.APPROVED
+    moves = {
+        State.PREPARATION: (State.SURVEY,),
+        State.SURVEY: (State.VILLAGE_MEETING,),
+        State.VILLAGE_MEETING: (State.PUBLIC_POSTING, State.SURVEY),
+        State.PUBLIC_POSTING: (after_posting,),
+        State.APPROVED: (State.REPORTED,),
+        State.REPORTED: (),
+    }
+    if district_opinion:
+        moves[State.DISTRICT_OPINION] = (State.APPROVED,)
+    return moves
+
+
+# (kind, started before the two-level government) → its procedure. An ad-hoc review has its
+# village meeting too (DOMAIN.md §4).
 PROCEDURES = {
-    # The village meeting may send households back to the survey.
-    Kind.PERIODIC: Procedure(
-        Kind.PERIODIC,
-        {
-            State.PREPARATION: (State.SURVEY,),
-            State.SURVEY: (State.VILLAGE_MEETING,),
-            State.VILLAGE_MEETING: (State.PUBLIC_POSTING, State.SURVEY),
-            State.PUBLIC_POSTING: (State.APPROVED,),
-            State.APPROVED: (State.REPORTED,),
-            State.REPORTED: (),
-        },
+    (Kind.PERIODIC, True): Procedure(
+        Kind.PERIODIC, _steps(district_opinion=True), reported_to=gettext_lazy("Reported to the district")
     ),
-    # An ad-hoc review has its village meeting too (DOMAIN.md §4), which may send it back to the survey.
-    Kind.AD_HOC: Procedure(
+    (Kind.PERIODIC, False): Procedure(Kind.PERIODIC, _steps(district_opinion=False)),
+    (Kind.AD_HOC, True): Procedure(
         Kind.AD_HOC,
-        {
-            State.PREPARATION: (State.SURVEY,),
-            State.SURVEY: (State.VILLAGE_MEETING,),
-            State.VILLAGE_MEETING: (State.PUBLIC_POSTING, State.SURVEY),
-            State.PUBLIC_POSTING: (State.APPROVED,),
-            State.APPROVED: (State.REPORTED,),
-            State.REPORTED: (),
-        },
+        _steps(district_opinion=True),
         deadline_days=AD_HOC_DEADLINE_DAYS,
+        reported_to=gettext_lazy("Reported to the district"),
+    ),
+    (Kind.AD_HOC, False): Procedure(
+        Kind.AD_HOC, _steps(district_opinion=False), deadline_days=AD_HOC_DEADLINE_DAYS
     ),
 }
+
+
+def starts_on(kind: str, year: int, requested_on: datetime.date | None) -> datetime.date:
+    """The day a round's procedure starts: the periodic window's first day, or the monthly review that
+    takes up the ad-hoc request."""
+    if kind == Kind.PERIODIC or requested_on is None:
+        return periodic_window(year)[0]
+    return taken_up_on(requested_on)
+
+
+def procedure_for(kind: str, year: int, requested_on: datetime.date | None = None) -> Procedure:
+    """The steps a round follows: those in force on the day it starts."""
+    return PROCEDURES[(Kind(kind), starts_on(kind, year, requested_on) < TWO_LEVEL_GOVERNMENT_FROM)]
+
+
+def lists_label(list_year: int) -> str:
+    """How a year of figures is named: the lists of a year, made by the review of late the year before."""
+    return _("lists of %(list_year)s (review of late %(year)s)") % {
+        "list_year": list_year,
+        "year": list_year - 1,
+    }
 
 
 def periodic_window(year: int) -> tuple[datetime.date, datetime.date]:
@@ -148,6 +204,12 @@ def needs_every_household_surveyed(state: str, to_state: str) -> bool:
     return state == State.SURVEY and to_state == State.VILLAGE_MEETING
 
 
+def ends_posting(state: str) -> bool:
+    """Leaving the posting (for the district's opinion or the decision) needs it over and every
+    complaint re-checked."""
+    return state == State.PUBLIC_POSTING
+
+
 def _date(value: datetime.date) -> str:
     return value.strftime("%d/%m/%Y")
 
@@ -155,10 +217,10 @@ def _date(value: datetime.date) -> str:
 @dataclass(frozen=True)
 class Move:
     """A move of a round with the facts the rule needs, as the caller read them: `listed` and
-    `not_surveyed` matter only when `needs_every_household_surveyed`, `open_complaints` only for the
-    approval."""
+    `not_surveyed` matter only when `needs_every_household_surveyed`, `posting_ends_on` and
+    `open_complaints` only when the posting ends."""
 
-    kind: str
+    procedure: Procedure
     state: str
     to_state: str
     on: datetime.date
@@ -172,10 +234,11 @@ class Move:
 
 def check_move(move: Move) -> None:
     """Raises ValidationError (the first reason, for the user) if the move is not allowed."""
-    if move.to_state not in PROCEDURES[move.kind].allowed_moves(move.state):
+    procedure = move.procedure
+    if move.to_state not in procedure.allowed_moves(move.state):
         raise ValidationError(
             _("A review round cannot move from “%(from)s” to “%(to)s”.")
-            % {"from": State(move.state).label, "to": State(move.to_state).label}
+            % {"from": procedure.label(move.state), "to": procedure.label(move.to_state)}
         )
     if move.on > move.today:
         raise ValidationError(_("The date of a step cannot be in the future."))
@@ -191,14 +254,14 @@ def check_move(move: Move) -> None:
             raise ValidationError(
                 _("%(count)s listed households are not surveyed yet.") % {"count": move.not_surveyed}
             )
-    if move.to_state == State.APPROVED:
+    if ends_posting(move.state):
         if move.posting_ends_on and move.on < move.posting_ends_on:
             raise ValidationError(
-                _("The public posting runs until %(date)s: the results can be approved after it.")
+                _("The public posting runs until %(date)s: the results can move on after it.")
                 % {"date": _date(move.posting_ends_on)}
             )
         if move.open_complaints:
             raise ValidationError(
-                _("%(count)s complaints are still open: re-check them before approval.")
+                _("%(count)s complaints are still open: re-check them before the results move on.")
                 % {"count": move.open_complaints}
             )

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from communes.access import get_commune_for
 from communes.models import today
 from core.pages import error_messages
-from households import pagination, poverty, procedure, services
+from households import pagination, poverty, services
 from households.access import can_write, get_review_for, get_round_for, rounds_for
 from households.forms import ComplaintForm, FinalCategoryForm, MoveRoundForm, OpenRoundForm, SurveyForm
 from households.models import Category, HouseholdReview, ReviewRound
@@ -27,7 +27,7 @@ def round_list(request):
             listed=Count("reviews"),
             surveyed=Count("reviews", filter=~Q(reviews__computed_category="")),
         )
-        .order_by("-year", "commune__name", "kind", "-requested_on")
+        .order_by("-list_year", "commune__name", "kind", "-requested_on")
     )
     page = Paginator(rounds, pagination.PAGE_SIZE).get_page(request.GET.get("page"))
     overdue = (
@@ -62,7 +62,7 @@ def commune_rounds(request, pk):
                 return redirect(review_round)
     rounds = commune.review_rounds.annotate(
         listed=Count("reviews"), surveyed=Count("reviews", filter=~Q(reviews__computed_category=""))
-    ).order_by("-year", "kind", "-requested_on")
+    ).order_by("-list_year", "kind", "-requested_on")
     return render(
         request,
         "households/commune_rounds.html",
@@ -83,17 +83,21 @@ def round_detail(request, pk):
         **{category: Count("pk", filter=Q(category=category)) for category in Category.values},
     )
     write = can_write(request.user)
-    moves = [ReviewRound.State(state) for state in review_round.allowed_moves()] if write else []
+    steps_in_law = review_round.procedure
+    moves = list(review_round.allowed_moves()) if write else []
     move_form = MoveRoundForm(initial={"to_state": moves[0] if moves else None})
     if moves:
-        move_form.fields["to_state"].choices = [(state.value, state.label) for state in moves]
+        move_form.fields["to_state"].choices = [(state, steps_in_law.label(state)) for state in moves]
+    steps = list(review_round.steps.select_related("by"))
+    for step in steps:
+        step.label = steps_in_law.label(step.state)
     return render(
         request,
         "households/round_detail.html",
         {
             "round": review_round,
             "standard": review_round.standard_definition,
-            "steps": review_round.steps.select_related("by"),
+            "steps": steps,
             "page": Paginator(reviews, pagination.PAGE_SIZE).get_page(request.GET.get("page")),
             "counts": [(Category(c), totals[c]) for c in Category.values],
             "surveyed": totals["surveyed"],
@@ -105,11 +109,7 @@ def round_detail(request, pk):
             if write and review_round.state == ReviewRound.State.PUBLIC_POSTING
             else None,
             "can_write": write,
-            "all_states": [
-                ReviewRound.State(state)
-                for state in ReviewRound.State.values
-                if state in procedure.PROCEDURES[review_round.kind].moves
-            ],
+            "all_states": [(state, steps_in_law.label(state)) for state in steps_in_law.steps()],
         },
     )
 
@@ -133,7 +133,7 @@ def round_move(request, pk):
         else:
             review_round.refresh_from_db()
             messages.success(
-                request, _("The round is now at: %(state)s.") % {"state": review_round.get_state_display()}
+                request, _("The round is now at: %(state)s.") % {"state": review_round.state_label()}
             )
     else:
         for errors in form.errors.values():

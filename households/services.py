@@ -122,17 +122,18 @@ def _locked_round(pk: int) -> ReviewRound:
 
 @transaction.atomic
 def open_round(*, commune: Commune, year: int, by, on: datetime.date | None = None) -> ReviewRound:
-    """The periodic review of `commune` for `year`, under the standard that covers that year."""
+    """The periodic review of `commune` held in late `year`, under the standard of the lists it makes
+    (those of the next year)."""
     _require_writer(by)
     on = on or today()
     try:
-        standard = poverty.standard_for_year(year)
+        standard = poverty.standard_for_year(procedure.list_year(ReviewRound.Kind.PERIODIC, year))
     except poverty.ClassificationError as error:
         raise ValidationError(str(error)) from error
     lock_commune(commune)  # two presses at once: the second finds the round the first opened
     if ReviewRound.objects.filter(commune=commune, year=year, kind=ReviewRound.Kind.PERIODIC).exists():
         raise ValidationError(
-            _("%(commune)s already has its periodic review for %(year)s.")
+            _("%(commune)s already has its periodic review of late %(year)s.")
             % {"commune": commune, "year": year}
         )
     review_round = ReviewRound(commune=commune, year=year, standard=standard.key, state=State.PREPARATION)
@@ -173,7 +174,7 @@ def check_move(review_round: ReviewRound, to_state: str, on: datetime.date) -> N
     open_complaints = review_round.complaints.filter(resolved_on__isnull=True)
     procedure.check_move(
         procedure.Move(
-            kind=review_round.kind,
+            procedure=review_round.procedure,
             state=review_round.state,
             to_state=to_state,
             on=on,
@@ -182,7 +183,7 @@ def check_move(review_round: ReviewRound, to_state: str, on: datetime.date) -> N
             listed=review_round.reviews.exists() if surveyed else True,
             not_surveyed=review_round.reviews.filter(computed_category="").count() if surveyed else 0,
             posting_ends_on=review_round.posting_ends_on,
-            open_complaints=open_complaints.count() if to_state == State.APPROVED else 0,
+            open_complaints=open_complaints.count() if procedure.ends_posting(review_round.state) else 0,
         )
     )
 
@@ -214,10 +215,11 @@ def move_round(
 
 
 def count_decision(review_round: ReviewRound) -> None:
-    """Marks which reviews count in the year's figures once `review_round` is decided: for each of its
-    households, the latest decided review of the year (an ad-hoc decision replaces the periodic one; a
-    decision dated earlier than one already made does not). Call inside the transaction that decides."""
-    year = review_round.year
+    """Marks which reviews count in the figures of the round's lists once it is decided: for each of its
+    households, the latest decided review for those lists (an ad-hoc decision replaces the periodic
+    one; a decision dated earlier than one already made does not). Call inside the transaction that
+    decides."""
+    year = review_round.list_year
     reviews = (
         HouseholdReview.objects.decided()
         .in_year(year)
@@ -326,8 +328,8 @@ def request_ad_hoc_review(
     )
     if pending.exists():
         raise ValidationError(_("This household already has an ad-hoc review in progress."))
-    try:
-        standard = poverty.standard_for_year(requested_on.year)
+    try:  # an ad-hoc review applies the standard in force on its date
+        standard = poverty.standard_for_year(procedure.list_year(ReviewRound.Kind.AD_HOC, requested_on.year))
     except poverty.ClassificationError as error:
         raise ValidationError(str(error)) from error
     review_round = ReviewRound(

@@ -1,8 +1,9 @@
-"""Yearly figures of the review, counted in the database: numbers and rates of poor and near-poor
-households, counts by deprived indicator, and the change from the previous year.
+"""The figures of each year's lists, counted in the database: numbers and rates of poor and near-poor
+households, counts by deprived indicator, and the change from the previous year's lists.
 
-The rate is households in the category ÷ all households of the unit on the register that year
-(DOMAIN.md §3); households not reviewed count in the denominator only.
+A year here is a list year: the lists of 2023 are made by the review of late 2022 (and amended by
+the ad-hoc reviews of 2023). The rate is households in the category ÷ all households of the unit on
+the register that year (DOMAIN.md §3); households not reviewed count in the denominator only.
 """
 
 from __future__ import annotations
@@ -273,20 +274,20 @@ def _today_unit(commune: Commune) -> Commune:
 
 
 def years_with_decisions(households) -> list[int]:
-    """The years in which some of `households` have a decided review, newest first: the few years of
-    decided rounds, each kept if one of its counting reviews is of these households."""
-    reviewed = HouseholdReview.objects.filter(counting_year=OuterRef("year"), household__in=households)
+    """The list years for which some of `households` have a decided review, newest first: the few
+    years of decided rounds, each kept if one of its counting reviews is of these households."""
+    reviewed = HouseholdReview.objects.filter(counting_year=OuterRef("list_year"), household__in=households)
     return list(
         ReviewRound.objects.filter(state__in=ReviewRound.DECIDED_STATES)
         .filter(Exists(reviewed))
-        .order_by("-year")
-        .values_list("year", flat=True)
+        .order_by("-list_year")
+        .values_list("list_year", flat=True)
         .distinct()
     )
 
 
 def with_latest_poverty_rate(communes):
-    """Annotates each commune with its latest decided periodic review: `rate_year`, `reviewed`
+    """Annotates each commune with its latest decided periodic review: `rate_year` (its list year), `reviewed`
     (households reviewed), `poor` and `poverty_rate` (percent), all computed by the database."""
     from django.db import models
     from django.db.models import F, Subquery, Value
@@ -304,12 +305,12 @@ def with_latest_poverty_rate(communes):
 
     latest = ReviewRound.objects.filter(
         commune=OuterRef("pk"), kind=ReviewRound.Kind.PERIODIC, state__in=ReviewRound.DECIDED_STATES
-    ).order_by("-year")
+    ).order_by("-list_year")
     reviews = HouseholdReview.objects.filter(round=OuterRef("rate_round"))
     return (
         communes.annotate(
             rate_round=Subquery(latest.values("pk")[:1]),
-            rate_year=Subquery(latest.values("year")[:1]),
+            rate_year=Subquery(latest.values("list_year")[:1]),
         )
         .annotate(reviewed=count_of(reviews), poor=count_of(reviews.filter(category=Category.POOR)))
         .annotate(

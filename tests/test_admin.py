@@ -57,10 +57,10 @@ def test_admin_speaks_vietnamese(client_of, department_admin, seeded):
 
 def test_a_decided_round_and_its_reviews_stay_as_decided_in_the_admin(client_of, department_admin, geography):
     from households.models import HouseholdReview
-    from households.tests.helpers import decided_year, make_household
+    from households.tests.helpers import decided_lists, make_household
 
     household = make_household(geography["muong_hoong"], "D1")
-    decided = decided_year(geography["muong_hoong"], 2023, {household: "poor"})
+    decided = decided_lists(geography["muong_hoong"], 2023, {household: "poor"})
     review = decided.reviews.get()
     client = client_of(department_admin)
     page = client.get(reverse("admin:households_reviewround_change", args=[decided.pk])).content.decode()

@@ -111,7 +111,7 @@ def open_round(geography, officers):
         presses=[lambda client: client.post(url, {"year": 2023}, follow=True)] * 2,
         before_write=(ReviewRound, "save"),
         done="Đã mở đợt rà soát.",
-        refused="đã có đợt rà soát định kỳ năm 2023.",
+        refused="đã có đợt rà soát định kỳ cuối năm 2023.",
         check=lambda: ReviewRound.objects.filter(commune=mh, year=2023).count() == 1,
     )
 

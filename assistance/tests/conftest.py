@@ -88,6 +88,7 @@ def make_household(geography):
                 year=year,
                 kind=ReviewRound.Kind.PERIODIC,
                 defaults={
+                    "list_year": year + 1,
                     "standard": "decree_07_2021",
                     "state": ReviewRound.State.APPROVED,
                     "decided_on": datetime.date(year, 12, 10),
@@ -98,7 +99,7 @@ def make_household(geography):
                 household=household,
                 computed_category=category,
                 category=category,
-                counting_year=year,
+                counting_year=year + 1,
             )
         return household
 

@@ -36,16 +36,16 @@ def periodic_round_for(commune: Commune, year: int, *, lock: bool = False) -> Re
     review_round = (rounds.select_for_update() if lock else rounds).first()
     if review_round is None:
         raise SpreadsheetError(
-            _("%(commune)s has no periodic review for %(year)s: open it first.")
+            _("%(commune)s has no periodic review of late %(year)s: open it first.")
             % {"commune": commune.name, "year": year}
         )
     if not review_round.accepts_answers:
         raise SpreadsheetError(
             _(
-                "The %(year)s review of %(commune)s is at the step “%(step)s”: "
+                "The review of late %(year)s of %(commune)s is at the step “%(step)s”: "
                 "results are imported at the survey step."
             )
-            % {"year": year, "commune": commune.name, "step": review_round.get_state_display()}
+            % {"year": year, "commune": commune.name, "step": review_round.state_label()}
         )
     return review_round
 

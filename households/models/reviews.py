@@ -52,7 +52,14 @@ class ReviewRound(models.Model):
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="review_rounds", verbose_name=_("commune")
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(
+        _("year"), help_text=_("The year the review is held (the year of the request, for an ad-hoc review).")
+    )
+    list_year = models.PositiveSmallIntegerField(
+        _("lists of year"),
+        editable=False,
+        help_text=_("The year whose lists the review makes: the next year for the periodic review."),
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PERIODIC)
     standard = models.CharField(
         _("poverty standard"),
@@ -86,28 +93,35 @@ class ReviewRound(models.Model):
                 name="ad_hoc_review_has_request_date",
             ),
             models.CheckConstraint(
+                condition=Q(kind="periodic", list_year=models.F("year") + 1)
+                | Q(kind="ad_hoc", list_year=models.F("year")),
+                name="round_makes_the_lists_of_its_year",
+            ),
+            models.CheckConstraint(
                 condition=Q(decided_on__isnull=False) | ~Q(state__in=["approved", "reported"]),
                 name="decided_round_has_decision_date",
             ),
         ]
 
     def __str__(self):
-        return f"{self.commune} · {self.year} · {self.get_kind_display()}"
+        return f"{self.commune} · {self.lists_label} · {self.get_kind_display()}"
 
     def get_absolute_url(self):
         return reverse("households:round", args=[self.pk])
 
     def clean(self):
         super().clean()
+        if self.year:
+            self.list_year = procedure.list_year(self.kind, self.year)
         try:
             standard = poverty.get_standard(self.standard)
         except poverty.ClassificationError as error:
             raise ValidationError({"standard": str(error)}) from error
-        if self.year and not standard.covers(self.year):
+        if self.year and not standard.covers(self.list_year):
             raise ValidationError(
                 {
-                    "standard": _("%(standard)s does not cover %(year)s.")
-                    % {"standard": standard, "year": self.year}
+                    "standard": _("%(standard)s does not cover the %(lists)s.")
+                    % {"standard": standard, "lists": self.lists_label}
                 }
             )
         if self.kind == self.Kind.AD_HOC and not self.requested_on:
@@ -135,8 +149,29 @@ class ReviewRound(models.Model):
     def accepts_households(self) -> bool:
         return self.state in (self.State.PREPARATION, self.State.SURVEY)
 
+    @property
+    def lists_label(self) -> str:
+        """The lists it makes and the review that makes them: "lists of 2023 (review of late 2022)"."""
+        return self._lists_label(self.list_year)
+
+    def _lists_label(self, list_year: int) -> str:
+        if self.kind == self.Kind.AD_HOC and self.requested_on:
+            return _("lists of %(list_year)s (ad-hoc review requested on %(date)s)") % {
+                "list_year": list_year,
+                "date": self.requested_on.strftime("%d/%m/%Y"),
+            }
+        return procedure.lists_label(list_year)
+
+    @property
+    def procedure(self) -> procedure.Procedure:
+        """The legal steps it follows: those in force when it started."""
+        return procedure.procedure_for(self.kind, self.year, self.requested_on)
+
     def allowed_moves(self) -> tuple[str, ...]:
-        return procedure.PROCEDURES[self.kind].allowed_moves(self.state)
+        return self.procedure.allowed_moves(self.state)
+
+    def state_label(self) -> str:
+        return self.procedure.label(self.state)
 
     @property
     def period(self) -> tuple[datetime.date, datetime.date]:
@@ -144,7 +179,7 @@ class ReviewRound(models.Model):
 
     @property
     def deadline(self) -> datetime.date | None:
-        return procedure.PROCEDURES[self.kind].deadline(self.requested_on)
+        return self.procedure.deadline(self.requested_on)
 
     @property
     def is_overdue(self) -> bool:
@@ -226,8 +261,9 @@ class HouseholdReviewQuerySet(models.QuerySet):
     def decided(self):
         return self.filter(round__state__in=ReviewRound.DECIDED_STATES)
 
-    def in_year(self, year: int):
-        return self.filter(round__year=year)
+    def in_year(self, list_year: int):
+        """The reviews of rounds that make the lists of `list_year`."""
+        return self.filter(round__list_year=list_year)
 
     def effective_first(self):
         """The review that counts for a year first: the latest decided (an ad-hoc one after the periodic)."""
@@ -269,13 +305,14 @@ class HouseholdReview(models.Model):
         help_text=_("The final category if the meeting or a complaint changed it, else the computed one."),
     )
     counting_year = models.PositiveSmallIntegerField(
-        _("counts in the figures of year"),
+        _("counts in the lists of year"),
         null=True,
         blank=True,
         editable=False,
         help_text=_(
-            "Set when the round is decided; cleared when a later decision of the same year (an ad-hoc "
-            "review) replaces this one. Summaries and lists read it instead of ranking the reviews again."
+            "The round's list year, set when it is decided; cleared when a later decision for the same "
+            "lists (an ad-hoc review) replaces this one. Summaries and lists read it instead of ranking "
+            "the reviews again."
         ),
     )
     evidence = models.TextField(_("evidence notes"), blank=True)
@@ -328,7 +365,7 @@ class HouseholdReview(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.household} · {self.round.year}"
+        return f"{self.household} · {self.round.list_year}"
 
     def get_absolute_url(self):
         return reverse("households:survey", args=[self.pk])

@@ -4,7 +4,7 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
 
-from households import poverty
+from households import poverty, procedure
 from households.models import Category
 
 register = template.Library()
@@ -25,6 +25,12 @@ def category_badge(value):
     if not value:
         return "—"
     return format_html('<span class="category category-{}">{}</span>', value, category_label(value))
+
+
+@register.filter
+def lists_label(list_year) -> str:
+    """2023 → "lists of 2023 (review of late 2022)"."""
+    return procedure.lists_label(int(list_year)) if list_year else ""
 
 
 @register.filter

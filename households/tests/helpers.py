@@ -69,23 +69,28 @@ def survey_as(review, category, *, by=None):
 
 
 def decide(review_round, *, by=None):
-    """Takes a surveyed round through the meeting and the posting to approval."""
+    """Takes a surveyed round through the steps of its procedure to approval: the meeting, the posting
+    and, before the two-level government, the district chairman's opinion."""
     by = by or writer()
     year = review_round.year
-    for state, day in (
-        (State.VILLAGE_MEETING, datetime.date(year, 11, 1)),
-        (State.PUBLIC_POSTING, datetime.date(year, 11, 10)),
-        (State.APPROVED, datetime.date(year, 12, 1)),
-    ):
-        services.move_round(review_round=review_round, to_state=state, by=by, on=day)
+    days = {
+        State.VILLAGE_MEETING: datetime.date(year, 11, 1),
+        State.PUBLIC_POSTING: datetime.date(year, 11, 10),
+        State.DISTRICT_OPINION: datetime.date(year, 11, 25),
+        State.APPROVED: datetime.date(year, 12, 1),
+    }
+    steps = review_round.procedure.steps()
+    for state in steps[steps.index(review_round.state) + 1 : steps.index(State.APPROVED) + 1]:
+        services.move_round(review_round=review_round, to_state=state, by=by, on=days[state])
     review_round.refresh_from_db()
     return review_round
 
 
-def decided_year(commune, year, categories: dict, *, by=None):
-    """A decided periodic round of `year` where each household in `categories` got that category."""
+def decided_lists(commune, list_year, categories: dict, *, by=None):
+    """The decided periodic round that makes the lists of `list_year` (held in late `list_year` − 1),
+    where each household in `categories` got that category."""
     by = by or writer()
-    review_round = open_survey(commune, year, list(categories), by=by)
+    review_round = open_survey(commune, list_year - 1, list(categories), by=by)
     for review in review_round.reviews.select_related("household", "round"):
         survey_as(review, categories[review.household], by=by)
     return decide(review_round, by=by)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from households.models import Member
-from households.tests.helpers import decided_year, make_household, make_person
+from households.tests.helpers import decided_lists, make_household, make_person
 
 pytestmark = pytest.mark.django_db
 A4_POINTS = (595.28, 841.89)
@@ -25,12 +25,12 @@ def build_commune(geography, extra=0):
     head = make_person("A Hùng", birth_year=1990, sex="male", citizen_id=FULL_ID)
     Member.objects.create(household=h1, person=head, relation="head")
     more = [make_household(commune, f"M{n:04d}", village_name="Thôn 2") for n in range(extra)]
-    decided_year(
+    decided_lists(
         commune,
         2022,
         {h1: "poor", h2: "poor", h4: "near_poor", h5: "average"} | dict.fromkeys(more, "poor"),
     )
-    decided_year(
+    decided_lists(
         commune,
         2023,
         {h1: "poor", h2: "near_poor", h4: "poor", h5: "average"}
@@ -94,7 +94,7 @@ def test_the_summary_pdf_is_a4_with_its_vietnamese_title(small_commune, client_o
     assert (round(float(page.mediabox.width), 2), round(float(page.mediabox.height), 2)) == A4_POINTS
     text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     assert "BÁO CÁO" in text
-    assert "Kết quả rà soát hộ nghèo, hộ cận nghèo năm 2023" in text
+    assert "Kết quả rà soát hộ nghèo, hộ cận nghèo cuối năm 2022 (danh sách năm 2023)" in text
     assert FULL_ID not in text
     assert "0xx…321" in text.replace(" ", "")  # the text layer may break "0xx… 321"
 

@@ -49,7 +49,7 @@ def test_export_then_import_gives_the_same_data(registry, client_of, department_
     people = sorted(Person.objects.values_list("full_name", "birth_year", "sex", "citizen_id"))
     record = record_of(check(client, registry["muong_hoong"], upload(content.getvalue(), "xuat.xlsx")))
     assert (record.new, record.updated, record.unchanged, record.rejected) == (0, 0, 3, 0), record.report
-    assert set(record.report["unknown_columns"]) == {"Phân loại gần nhất", "Năm phân loại"}
+    assert set(record.report["unknown_columns"]) == {"Phân loại gần nhất", "Danh sách năm"}
     run(client, record)
     assert (
         sorted(

@@ -7,7 +7,7 @@ from django.urls import reverse
 from communes.models import Village
 from households import pagination
 from households.models import Household
-from households.tests.helpers import decided_year, make_household
+from households.tests.helpers import decided_lists, make_household
 
 pytestmark = pytest.mark.django_db
 
@@ -56,8 +56,8 @@ def reviewed(geography):
     """Mường Hoong: R1 poor then near-poor, R2 poor in 2022 only, R3 never reviewed."""
     commune = geography["muong_hoong"]
     r1, r2, r3 = (make_household(commune, code) for code in ("R1", "R2", "R3"))
-    decided_year(commune, 2022, {r1: "poor", r2: "poor"})
-    decided_year(commune, 2023, {r1: "near_poor"})
+    decided_lists(commune, 2022, {r1: "poor", r2: "poor"})
+    decided_lists(commune, 2023, {r1: "near_poor"})
     return commune
 
 
@@ -88,8 +88,8 @@ def many_households(commune, count):
         make_household(commune, f"M{n:04d}", village_name="Thôn 1" if n % 2 else "Làng Mới")
         for n in range(count)
     ]
-    decided_year(commune, 2022, {h: ("poor" if n % 2 else "near_poor") for n, h in enumerate(households)})
-    decided_year(commune, 2023, {h: ("poor" if n % 3 else "average") for n, h in enumerate(households)})
+    decided_lists(commune, 2022, {h: ("poor" if n % 2 else "near_poor") for n, h in enumerate(households)})
+    decided_lists(commune, 2023, {h: ("poor" if n % 3 else "average") for n, h in enumerate(households)})
 
 
 # Every signed-in page: session, user, profile, and the issuing body named in the header (4); then the

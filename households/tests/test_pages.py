@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from households.models import FarmAverageRecord, HouseholdReview, Member, Person
-from households.tests.helpers import decided_year, make_household, make_person, open_survey
+from households.tests.helpers import decided_lists, make_household, make_person, open_survey
 from tests.forms import posted
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +149,7 @@ def test_search_needs_no_diacritics(household, geography, client_of, muong_hoong
 def test_the_list_filters_by_category_of_a_year_and_indicator(geography, client_of, muong_hoong_officer):
     commune = geography["muong_hoong"]
     poor, near = make_household(commune, "P1"), make_household(commune, "N1", village_name="Thôn 1")
-    decided_year(commune, 2022, {poor: "poor", near: "near_poor"})
+    decided_lists(commune, 2022, {poor: "poor", near: "near_poor"})
     client = client_of(muong_hoong_officer)
 
     def codes(**params):

@@ -8,10 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from households import procedure
+from households import poverty, procedure
 from households.procedure import PROCEDURES, Kind, Move, State
 
 PERIODIC, AD_HOC = Kind.PERIODIC, Kind.AD_HOC
+# The procedures before and after the two-level government (1 July 2025).
+OLD, NEW = True, False
 
 D = datetime.date
 
@@ -88,7 +90,7 @@ def test_an_ad_hoc_review_is_decided_within_15_days_of_the_monthly_review_that_t
 ):
     if taken_up_on is not None:
         assert procedure.taken_up_on(requested_on) == taken_up_on
-    assert PROCEDURES[kind].deadline(requested_on) == deadline
+    assert procedure.procedure_for(kind, 2024, requested_on).deadline(requested_on) == deadline
 
 
 @pytest.mark.parametrize(
@@ -120,53 +122,146 @@ def test_the_overdue_requests_are_those_whose_monthly_review_began_over_15_days_
     # Every request of the two months around the cutoff agrees with its own deadline.
     day = cutoff - datetime.timedelta(days=45)
     while day < cutoff + datetime.timedelta(days=45):
-        assert (day < cutoff) is (PROCEDURES[Kind.AD_HOC].deadline(day) < on), day
+        assert (day < cutoff) is (procedure.procedure_for(AD_HOC, day.year, day).deadline(day) < on), day
         day += datetime.timedelta(days=1)
 
 
-# Every pair (kind, state) → the steps that may follow, in the order they are offered.
-MOVES = [
-    (PERIODIC, State.PREPARATION, (State.SURVEY,)),
-    (PERIODIC, State.SURVEY, (State.VILLAGE_MEETING,)),
-    (PERIODIC, State.VILLAGE_MEETING, (State.PUBLIC_POSTING, State.SURVEY)),
-    (PERIODIC, State.PUBLIC_POSTING, (State.APPROVED,)),
-    (PERIODIC, State.APPROVED, (State.REPORTED,)),
-    (PERIODIC, State.REPORTED, ()),
-    (AD_HOC, State.PREPARATION, (State.SURVEY,)),
-    (AD_HOC, State.SURVEY, (State.VILLAGE_MEETING,)),
-    (AD_HOC, State.VILLAGE_MEETING, (State.PUBLIC_POSTING, State.SURVEY)),
-    (AD_HOC, State.PUBLIC_POSTING, (State.APPROVED,)),
-    (AD_HOC, State.APPROVED, (State.REPORTED,)),
-    (AD_HOC, State.REPORTED, ()),
-]
+@pytest.mark.parametrize(
+    ("kind", "year", "list_year", "standard"),
+    [
+        # The periodic review held in late N makes the lists of N + 1, under the standard of N + 1.
+        (PERIODIC, 2021, 2022, poverty.DECREE_07_2021),  # the baseline of the 2022–2025 period
+        (PERIODIC, 2024, 2025, poverty.DECREE_07_2021),
+        (PERIODIC, 2025, 2026, poverty.DECREE_07_2021),
+        (PERIODIC, 2026, 2027, poverty.DECREE_351_2025),  # the first review under Decree 351
+        (PERIODIC, 2029, 2030, poverty.DECREE_351_2025),
+        # An ad-hoc review amends the lists in use, under the standard in force on its date.
+        (AD_HOC, 2022, 2022, poverty.DECREE_07_2021),
+        (AD_HOC, 2026, 2026, poverty.DECREE_07_2021),
+        (AD_HOC, 2027, 2027, poverty.DECREE_351_2025),
+    ],
+)
+def test_a_round_makes_the_lists_of_its_list_year_under_that_years_standard(kind, year, list_year, standard):
+    assert procedure.list_year(kind, year) == list_year
+    assert poverty.standard_for_year(list_year) is standard
 
 
-@pytest.mark.parametrize(("kind", "state", "moves"), MOVES)
-def test_each_step_allows_only_the_legal_next_steps(kind, state, moves):
-    assert PROCEDURES[kind].allowed_moves(state) == moves
+@pytest.mark.parametrize("year", [2020, 2030])
+def test_a_review_whose_lists_no_standard_covers_is_refused(year):
+    with pytest.raises(poverty.ClassificationError, match="No poverty standard"):
+        poverty.standard_for_year(procedure.list_year(PERIODIC, year))
 
 
-def test_the_table_covers_every_step_of_each_kind():
-    assert {(kind, state) for kind, state, _ in MOVES} == {
-        (kind, state) for kind, rules in PROCEDURES.items() for state in rules.moves
-    }
-    assert set(PROCEDURES[PERIODIC].moves) == set(PROCEDURES[AD_HOC].moves) == set(State)
+def test_lists_are_named_by_their_year_and_the_review_that_made_them():
+    assert procedure.lists_label(2023) == "lists of 2023 (review of late 2022)"
 
 
 @pytest.mark.parametrize(
-    ("kind", "state", "to_state"),
-    [(kind, state, to_state) for kind, state, moves in MOVES for to_state in State if to_state not in moves],
+    ("kind", "year", "requested_on", "old"),
+    [
+        (PERIODIC, 2021, None, OLD),
+        (PERIODIC, 2024, None, OLD),  # lists of 2025: the district chairman was still asked
+        (PERIODIC, 2025, None, NEW),  # lists of 2026: the review starts on 1 September 2025
+        (PERIODIC, 2026, None, NEW),
+        (AD_HOC, 2025, D(2025, 6, 3), OLD),  # taken up on 15 June 2025
+        (AD_HOC, 2025, D(2025, 6, 15), OLD),
+        (AD_HOC, 2025, D(2025, 6, 16), NEW),  # taken up on 15 July 2025
+        (AD_HOC, 2025, D(2025, 7, 1), NEW),
+        (AD_HOC, 2027, D(2027, 3, 28), NEW),
+    ],
 )
-def test_every_other_move_is_refused(kind, state, to_state):
+def test_a_round_follows_the_procedure_in_force_when_it_starts(kind, year, requested_on, old):
+    assert procedure.procedure_for(kind, year, requested_on) is PROCEDURES[(kind, old)]
+
+
+# Every (kind, before the two-level government, state) → the steps that may follow, in the order
+# they are offered.
+MOVES = [
+    *[
+        (kind, age, state, moves)
+        for kind in (PERIODIC, AD_HOC)
+        for age, state, moves in [
+            (OLD, State.PREPARATION, (State.SURVEY,)),
+            (OLD, State.SURVEY, (State.VILLAGE_MEETING,)),
+            (OLD, State.VILLAGE_MEETING, (State.PUBLIC_POSTING, State.SURVEY)),
+            (OLD, State.PUBLIC_POSTING, (State.DISTRICT_OPINION,)),  # the district chairman's opinion
+            (OLD, State.DISTRICT_OPINION, (State.APPROVED,)),  # then the commune chairman decides
+            (OLD, State.APPROVED, (State.REPORTED,)),
+            (OLD, State.REPORTED, ()),
+            (NEW, State.PREPARATION, (State.SURVEY,)),
+            (NEW, State.SURVEY, (State.VILLAGE_MEETING,)),
+            (NEW, State.VILLAGE_MEETING, (State.PUBLIC_POSTING, State.SURVEY)),
+            (NEW, State.PUBLIC_POSTING, (State.APPROVED,)),  # the commune decides
+            (NEW, State.APPROVED, (State.REPORTED,)),  # and reports to the province
+            (NEW, State.REPORTED, ()),
+        ]
+    ]
+]
+
+
+@pytest.mark.parametrize(("kind", "old", "state", "moves"), MOVES)
+def test_each_step_allows_only_the_legal_next_steps(kind, old, state, moves):
+    assert PROCEDURES[(kind, old)].allowed_moves(state) == moves
+
+
+def test_the_table_covers_every_step_of_each_procedure():
+    assert {(kind, old, state) for kind, old, state, _ in MOVES} == {
+        (kind, old, state) for (kind, old), rules in PROCEDURES.items() for state in rules.moves
+    }
+    assert set(PROCEDURES[(PERIODIC, OLD)].moves) == set(State)
+    assert set(PROCEDURES[(PERIODIC, NEW)].moves) == set(State) - {State.DISTRICT_OPINION}
+
+
+@pytest.mark.parametrize(
+    ("old", "steps", "reported_to"),
+    [
+        (
+            OLD,
+            [
+                "preparation",
+                "survey",
+                "village_meeting",
+                "public_posting",
+                "district_opinion",
+                "approved",
+                "reported",
+            ],
+            "Reported to the district",
+        ),
+        (
+            NEW,
+            ["preparation", "survey", "village_meeting", "public_posting", "approved", "reported"],
+            "Reported to the province",
+        ),
+    ],
+)
+def test_the_steps_are_shown_in_their_legal_order(old, steps, reported_to):
+    rules = PROCEDURES[(PERIODIC, old)]
+    assert rules.steps() == steps
+    assert rules.label(State.REPORTED) == reported_to
+
+
+@pytest.mark.parametrize(
+    ("kind", "old", "state", "to_state"),
+    [
+        (kind, old, state, to_state)
+        for kind, old, state, moves in MOVES
+        for to_state in State
+        if to_state not in moves
+    ],
+)
+def test_every_other_move_is_refused(kind, old, state, to_state):
     with pytest.raises(ValidationError, match="cannot move from"):
-        procedure.check_move(Move(kind, state, to_state, on=D(2022, 11, 10), today=D(2022, 11, 10)))
+        procedure.check_move(
+            Move(PROCEDURES[(kind, old)], state, to_state, on=D(2022, 11, 10), today=D(2022, 11, 10))
+        )
 
 
 TODAY = D(2022, 11, 10)
 
 
-def move(kind=PERIODIC, state=State.SURVEY, to_state=State.VILLAGE_MEETING, **facts):
-    return Move(kind, state, to_state, **{"on": TODAY, "today": TODAY, **facts})
+def move(kind=PERIODIC, state=State.SURVEY, to_state=State.VILLAGE_MEETING, old=NEW, **facts):
+    return Move(PROCEDURES[(kind, old)], state, to_state, **{"on": TODAY, "today": TODAY, **facts})
 
 
 @pytest.mark.parametrize(
@@ -187,6 +282,23 @@ def move(kind=PERIODIC, state=State.SURVEY, to_state=State.VILLAGE_MEETING, **fa
             "runs until 11/11/2022",
         ),
         (move(state=State.PUBLIC_POSTING, to_state=State.APPROVED, open_complaints=1), "still open"),
+        # Before the two-level government, the posting ends into the district chairman's opinion.
+        (
+            move(state=State.PUBLIC_POSTING, to_state=State.DISTRICT_OPINION, old=OLD, open_complaints=1),
+            "still open",
+        ),
+        (
+            move(
+                state=State.PUBLIC_POSTING,
+                to_state=State.DISTRICT_OPINION,
+                old=OLD,
+                posting_ends_on=D(2022, 11, 11),
+            ),
+            "runs until 11/11/2022",
+        ),
+        (move(state=State.DISTRICT_OPINION, to_state=State.APPROVED, old=OLD, open_complaints=1), None),
+        (move(state=State.PUBLIC_POSTING, to_state=State.APPROVED, old=OLD), "cannot move from"),
+        (move(state=State.PUBLIC_POSTING, to_state=State.DISTRICT_OPINION), "cannot move from"),
         # The first reason is given: the date before the survey, the posting before the complaints.
         (move(on=TODAY + datetime.timedelta(days=1), not_surveyed=2), "cannot be in the future"),
         (

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from households.models import Member
-from households.tests.helpers import decided_year, make_household, make_person
+from households.tests.helpers import decided_lists, make_household, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_the_household_page_runs_a_constant_number_of_queries(
     for n in range(members):
         Member.objects.create(household=household, person=make_person(f"Người {n}"), relation="child")
     for year in range(2023, 2023 + years):
-        decided_year(commune, year, {household: "poor" if year % 2 else "near_poor"})
+        decided_lists(commune, year, {household: "poor" if year % 2 else "near_poor"})
     client = client_of(department_officer)
     with django_assert_num_queries(DETAIL_QUERIES):
         response = client.get(reverse("households:detail", args=[household.pk]))
@@ -47,7 +47,7 @@ def test_the_round_page_runs_a_constant_number_of_queries(
 ):
     commune = geography["muong_hoong"]
     listed = {make_household(commune, f"R{n:03d}"): "poor" if n % 3 else "average" for n in range(households)}
-    review_round = decided_year(commune, 2023, listed)
+    review_round = decided_lists(commune, 2023, listed)
     client = client_of(department_officer)
     with django_assert_num_queries(ROUND_QUERIES):
         response = client.get(reverse("households:round", args=[review_round.pk]))
@@ -68,7 +68,7 @@ def test_the_history_page_runs_a_constant_number_of_queries(
         household.head_name = f"A {n}"
         household.save()
     for year in range(2023, 2024 + changes // 4):
-        decided_year(commune, year, {household: "poor" if year % 2 else "near_poor"}, by=muong_hoong_officer)
+        decided_lists(commune, year, {household: "poor" if year % 2 else "near_poor"}, by=muong_hoong_officer)
     client = client_of(department_officer)
     with django_assert_num_queries(HISTORY_QUERIES):
         response = client.get(reverse("households:history", args=[household.pk]))

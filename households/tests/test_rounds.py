@@ -25,13 +25,20 @@ def survey_round(geography, households, muong_hoong_officer):
     return open_survey(geography["muong_hoong"], 2022, households, by=muong_hoong_officer)
 
 
-def test_a_periodic_round_offers_only_the_next_legal_step(survey_round):
-    review_round = ReviewRound(kind=ReviewRound.Kind.PERIODIC)
+@pytest.mark.parametrize(
+    ("year", "after_posting"),
+    [
+        (2024, State.DISTRICT_OPINION),  # lists of 2025: the district chairman's opinion, then the decision
+        (2025, State.APPROVED),  # lists of 2026: the commune decides (two-level government)
+    ],
+)
+def test_a_periodic_round_offers_only_the_next_legal_step(year, after_posting):
+    review_round = ReviewRound(kind=ReviewRound.Kind.PERIODIC, year=year)
     expected = {
         State.PREPARATION: (State.SURVEY,),
         State.SURVEY: (State.VILLAGE_MEETING,),
         State.VILLAGE_MEETING: (State.PUBLIC_POSTING, State.SURVEY),
-        State.PUBLIC_POSTING: (State.APPROVED,),
+        State.PUBLIC_POSTING: (after_posting,),
         State.APPROVED: (State.REPORTED,),
         State.REPORTED: (),
     }
@@ -41,8 +48,31 @@ def test_a_periodic_round_offers_only_the_next_legal_step(survey_round):
 
 
 def test_an_ad_hoc_review_has_its_village_meeting_too():
-    review_round = ReviewRound(kind=ReviewRound.Kind.AD_HOC, state=State.SURVEY)
+    review_round = ReviewRound(
+        kind=ReviewRound.Kind.AD_HOC, year=2026, requested_on=datetime.date(2026, 3, 3), state=State.SURVEY
+    )
     assert review_round.allowed_moves() == (State.VILLAGE_MEETING,)
+
+
+@pytest.mark.parametrize(
+    ("year", "list_year", "label"),
+    [
+        (2021, 2022, "lists of 2022 (review of late 2021)"),
+        (2022, 2023, "lists of 2023 (review of late 2022)"),
+        (2026, 2027, "lists of 2027 (review of late 2026)"),
+    ],
+)
+def test_a_periodic_round_stores_the_year_of_the_lists_it_makes(geography, year, list_year, label):
+    review_round = services.open_round(commune=geography["muong_hoong"], year=year, by=writer())
+    review_round.refresh_from_db()
+    assert (review_round.list_year, review_round.lists_label) == (list_year, label)
+
+
+def test_the_database_keeps_the_list_year_of_a_round(survey_round):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReviewRound.objects.filter(pk=survey_round.pk).update(list_year=2022)
 
 
 def test_a_step_cannot_be_skipped(survey_round, muong_hoong_officer):
@@ -70,6 +100,7 @@ def test_each_step_keeps_its_date_and_who_recorded_it(survey_round, muong_hoong_
         ("survey", datetime.date(2022, 9, 10), "mh_officer"),
         ("village_meeting", datetime.date(2022, 11, 1), "mh_officer"),
         ("public_posting", datetime.date(2022, 11, 10), "mh_officer"),
+        ("district_opinion", datetime.date(2022, 11, 25), "mh_officer"),
         ("approved", datetime.date(2022, 12, 1), "mh_officer"),
     ]
     assert survey_round.decided_on == datetime.date(2022, 12, 1)
@@ -109,9 +140,13 @@ def test_approval_waits_for_the_posting_to_end_and_the_complaints_to_be_rechecke
         posting_ends_on=datetime.date(2022, 11, 20),
     )
     survey_round.refresh_from_db()
+    # Before the two-level government the posting ends into the district chairman's opinion.
     with pytest.raises(ValidationError, match="runs until 20/11/2022"):
         services.move_round(
-            review_round=survey_round, to_state=State.APPROVED, by=writer(), on=datetime.date(2022, 11, 15)
+            review_round=survey_round,
+            to_state=State.DISTRICT_OPINION,
+            by=writer(),
+            on=datetime.date(2022, 11, 15),
         )
     complaint = services.record_complaint(
         complaint=Complaint(
@@ -121,12 +156,25 @@ def test_approval_waits_for_the_posting_to_end_and_the_complaints_to_be_rechecke
     )
     with pytest.raises(ValidationError, match="1 complaints are still open"):
         services.move_round(
+            review_round=survey_round,
+            to_state=State.DISTRICT_OPINION,
+            by=writer(),
+            on=datetime.date(2022, 11, 25),
+        )
+    with pytest.raises(ValidationError, match="cannot move"):
+        services.move_round(
             review_round=survey_round, to_state=State.APPROVED, by=writer(), on=datetime.date(2022, 11, 25)
         )
     complaint.outcome, complaint.resolved_on = "Đã xác minh lại", datetime.date(2022, 11, 18)
     complaint.save()
     services.move_round(
-        review_round=survey_round, to_state=State.APPROVED, by=writer(), on=datetime.date(2022, 11, 25)
+        review_round=survey_round,
+        to_state=State.DISTRICT_OPINION,
+        by=writer(),
+        on=datetime.date(2022, 11, 25),
+    )
+    services.move_round(
+        review_round=survey_round, to_state=State.APPROVED, by=writer(), on=datetime.date(2022, 11, 28)
     )
 
 
@@ -209,15 +257,40 @@ def test_one_periodic_round_per_commune_and_year(survey_round, geography):
         services.open_round(commune=geography["muong_hoong"], year=2022, by=writer())
 
 
-def test_a_round_records_the_standard_of_its_year(geography):
+@pytest.mark.parametrize(
+    ("year", "standard"),
+    [
+        (2021, "decree_07_2021"),  # the baseline review of the 2022–2025 period is recordable
+        (2025, "decree_07_2021"),  # lists of 2026
+        (2026, "decree_351_2025"),  # lists of 2027
+    ],
+)
+def test_a_round_records_the_standard_of_the_lists_it_makes(geography, year, standard):
     assert (
-        services.open_round(commune=geography["muong_hoong"], year=2023, by=writer()).standard
-        == "decree_07_2021"
+        services.open_round(commune=geography["ngoc_linh_new"], year=year, by=writer()).standard == standard
     )
-    assert (
-        services.open_round(commune=geography["ngoc_linh_new"], year=2027, by=writer()).standard
-        == "decree_351_2025"
+
+
+def test_a_review_whose_lists_no_standard_covers_cannot_be_opened(geography):
+    with pytest.raises(ValidationError, match="No poverty standard covers the year 2031"):
+        services.open_round(commune=geography["ngoc_linh_new"], year=2030, by=writer())
+
+
+@pytest.mark.parametrize(
+    ("requested_on", "standard"),
+    [
+        (datetime.date(2026, 11, 20), "decree_07_2021"),  # the standard in force on its date
+        (datetime.date(2027, 1, 4), "decree_351_2025"),
+    ],
+)
+def test_an_ad_hoc_review_applies_the_standard_in_force_on_its_date(
+    households, requested_on, standard, monkeypatch
+):
+    monkeypatch.setattr(services, "today", lambda: datetime.date(2027, 2, 1))
+    review_round = services.request_ad_hoc_review(
+        household=households[0], requested_on=requested_on, by=writer()
     )
+    assert (review_round.standard, review_round.list_year) == (standard, requested_on.year)
 
 
 def test_an_ad_hoc_request_has_a_15_day_deadline_and_is_listed_when_overdue(households, muong_hoong_officer):
@@ -241,28 +314,30 @@ def test_an_ad_hoc_request_has_a_15_day_deadline_and_is_listed_when_overdue(hous
         review_round=review_round, to_state=State.PUBLIC_POSTING, by=writer(), on=datetime.date(2024, 3, 20)
     )
     services.move_round(
+        review_round=review_round, to_state=State.DISTRICT_OPINION, by=writer(), on=datetime.date(2024, 3, 26)
+    )
+    services.move_round(
         review_round=review_round, to_state=State.APPROVED, by=writer(), on=datetime.date(2024, 3, 28)
     )
     assert list(ReviewRound.objects.overdue(on=datetime.date(2024, 4, 30))) == []
 
 
-def test_a_later_ad_hoc_decision_is_the_category_of_the_year(survey_round, geography):
-    for review in survey_round.reviews.all():
+@pytest.fixture
+def late_2021_round(geography, households, muong_hoong_officer):
+    """The periodic review of late 2021, which makes the lists of 2022."""
+    return open_survey(geography["muong_hoong"], 2021, households, by=muong_hoong_officer)
+
+
+def test_an_ad_hoc_decision_amends_the_lists_in_use(late_2021_round, geography):
+    for review in late_2021_round.reviews.all():
         survey_as(review, "near_poor")
-    decide(survey_round)
-    household = survey_round.reviews.first().household
-    ad_hoc = services.request_ad_hoc_review(
-        household=household, requested_on=datetime.date(2022, 12, 15), by=writer()
-    )
-    survey_as(ad_hoc.reviews.get(), "poor")
-    services.move_round(
-        review_round=ad_hoc, to_state=State.VILLAGE_MEETING, by=writer(), on=datetime.date(2022, 12, 16)
-    )
-    services.move_round(
-        review_round=ad_hoc, to_state=State.PUBLIC_POSTING, by=writer(), on=datetime.date(2022, 12, 16)
-    )
-    services.move_round(
-        review_round=ad_hoc, to_state=State.APPROVED, by=writer(), on=datetime.date(2022, 12, 22)
+    decide(late_2021_round)
+    household = late_2021_round.reviews.first().household
+    _ad_hoc(
+        household,
+        requested_on=datetime.date(2022, 6, 3),
+        decided_on=datetime.date(2022, 6, 28),
+        category="poor",
     )
     annotated = type(household).objects.with_latest_category().with_category_in(2022).get(pk=household.pk)
     assert annotated.latest_category == annotated.year_category == "poor"
@@ -290,40 +365,51 @@ def test_low_income_workers_are_found_from_the_review(survey_round):
 def _ad_hoc(household, *, requested_on, decided_on, category):
     ad_hoc = services.request_ad_hoc_review(household=household, requested_on=requested_on, by=writer())
     survey_as(ad_hoc.reviews.get(), category)
-    services.move_round(review_round=ad_hoc, to_state=State.VILLAGE_MEETING, by=writer(), on=requested_on)
-    services.move_round(review_round=ad_hoc, to_state=State.PUBLIC_POSTING, by=writer(), on=requested_on)
+    for state in ad_hoc.procedure.steps()[2:-2]:  # from the meeting to the step before the decision
+        services.move_round(
+            review_round=ad_hoc, to_state=state, by=writer(), on=requested_on, posting_ends_on=requested_on
+        )
     services.move_round(review_round=ad_hoc, to_state=State.APPROVED, by=writer(), on=decided_on)
     return ad_hoc.reviews.get()
 
 
-def test_one_review_per_household_and_year_counts_in_the_figures(survey_round):
-    for review in survey_round.reviews.all():
+def test_one_review_per_household_and_list_year_counts_in_the_figures(late_2021_round):
+    for review in late_2021_round.reviews.all():
         survey_as(review, "near_poor")
     assert not HouseholdReview.objects.filter(counting_year__isnull=False).exists()  # not decided yet
-    decide(survey_round)  # approved on 01/12/2022
-    periodic = {r.household_id: r for r in survey_round.reviews.all()}
+    decide(late_2021_round)  # approved on 01/12/2021: the lists of 2022
+    periodic = {r.household_id: r for r in late_2021_round.reviews.all()}
     assert {r.counting_year for r in periodic.values()} == {2022}
     first, second, third = (periodic[pk].household for pk in sorted(periodic))
-    replacing = _ad_hoc(
+    # Two ad-hoc decisions amend the lists of 2022: the one of the latest date is in force, even when
+    # it was recorded first.
+    later = _ad_hoc(
         first,
-        requested_on=datetime.date(2022, 12, 15),
-        decided_on=datetime.date(2022, 12, 22),
+        requested_on=datetime.date(2022, 6, 15),
+        decided_on=datetime.date(2022, 6, 22),
         category="poor",
     )
-    # Entered late but decided before the periodic round: the periodic decision stays the one in force.
     earlier = _ad_hoc(
+        first,
+        requested_on=datetime.date(2022, 3, 15),
+        decided_on=datetime.date(2022, 3, 20),
+        category="near_poor",
+    )
+    # An ad-hoc review of 2023 amends the lists of 2023, not those of 2022.
+    of_2023 = _ad_hoc(
         second,
-        requested_on=datetime.date(2022, 11, 15),
-        decided_on=datetime.date(2022, 11, 20),
+        requested_on=datetime.date(2023, 3, 15),
+        decided_on=datetime.date(2023, 3, 20),
         category="poor",
     )
     counting = dict(HouseholdReview.objects.filter(counting_year=2022).values_list("household", "pk"))
     assert counting == {
-        first.pk: replacing.pk,
+        first.pk: later.pk,
         second.pk: periodic[second.pk].pk,
         third.pk: periodic[third.pk].pk,
     }
     assert earlier.pk not in counting.values()
+    assert HouseholdReview.objects.get(pk=of_2023.pk).counting_year == 2023
 
 
 def test_a_complaint_is_closed_with_what_the_recheck_found_by_a_writer_only(survey_round, viewer):

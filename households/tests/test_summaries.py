@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from households import poverty, summaries
 from households.models import Household
-from households.tests.helpers import decided_year, make_household
+from households.tests.helpers import decided_lists, make_household
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +27,8 @@ def small_commune(geography):
     commune = geography["muong_hoong"]
     h1, h2, h3 = (make_household(commune, code) for code in ("H1", "H2", "H3"))
     h4, h5 = (make_household(commune, code, village_name="Thôn 1") for code in ("H4", "H5"))
-    decided_year(commune, 2022, {h1: "poor", h2: "poor", h4: "near_poor", h5: "average"})
-    decided_year(commune, 2023, {h1: "poor", h2: "near_poor", h4: "poor", h5: "average"})
+    decided_lists(commune, 2022, {h1: "poor", h2: "poor", h4: "near_poor", h5: "average"})
+    decided_lists(commune, 2023, {h1: "poor", h2: "near_poor", h4: "poor", h5: "average"})
     return commune
 
 
@@ -114,8 +114,8 @@ def test_each_transition_is_counted_and_shown_on_the_household_page(
 ):
     commune = geography["muong_hoong"]
     household = make_household(commune, "T1")
-    decided_year(commune, 2022, {household: before})
-    decided_year(commune, 2023, {household: after})
+    decided_lists(commune, 2022, {household: before})
+    decided_lists(commune, 2023, {household: after})
     figures = summaries.figures_by(Household.objects.filter(commune=commune), 2023)[()]
     expected = {k: int(k == kind) for k in summaries.COUNTED_TRANSITIONS}
     assert figures.transitions == expected
@@ -147,8 +147,8 @@ def test_summary_pages_show_the_figures(small_commune, client_of, department_off
 def _many_households(commune, count):
     """`count` households, all decided poor or near-poor in 2022 and 2023."""
     households = [make_household(commune, f"M{n:04d}") for n in range(count)]
-    decided_year(commune, 2022, {h: ("poor" if n % 2 else "near_poor") for n, h in enumerate(households)})
-    decided_year(commune, 2023, {h: ("poor" if n % 3 else "average") for n, h in enumerate(households)})
+    decided_lists(commune, 2022, {h: ("poor" if n % 2 else "near_poor") for n, h in enumerate(households)})
+    decided_lists(commune, 2023, {h: ("poor" if n % 3 else "average") for n, h in enumerate(households)})
 
 
 # Every signed-in page: session, user, profile, and the issuing body named in the header (4). The
