@@ -177,7 +177,7 @@ class HouseholdFilterForm(forms.Form):
             self.fields["village"].help_text = _("Choose a commune first")
         self.fields["village"].queryset = villages.order_by("commune__name", "name")
         self.fields["year"].choices = [("", _("Latest review"))] + [
-            (year, procedure.lists_label(year)) for year in years
+            (year, procedure.list_year_choice(year)) for year in years
         ]
         self.fields["category"].choices = [("", _("Any")), *Category.choices, ("none", _("Not reviewed"))]
         self.fields["livelihood"].choices = [("", _("Any")), *Livelihood.choices]
@@ -373,8 +373,8 @@ class SummaryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.years = years
         this_year = datetime.date.today().year
-        self.fields["year"].choices = [(year, procedure.lists_label(year)) for year in years] or [
-            (this_year, procedure.lists_label(this_year))
+        self.fields["year"].choices = [(year, procedure.list_year_choice(year)) for year in years] or [
+            (this_year, procedure.list_year_choice(this_year))
         ]
 
     @classmethod

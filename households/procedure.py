@@ -148,6 +148,11 @@ def lists_label(list_year: int) -> str:
     }
 
 
+def list_year_choice(list_year: int) -> str:
+    """A list year offered under the label "Lists of": "2023 (review of late 2022)"."""
+    return _("%(list_year)s (review of late %(year)s)") % {"list_year": list_year, "year": list_year - 1}
+
+
 def periodic_window(year: int) -> tuple[datetime.date, datetime.date]:
     """The legal period of the periodic review of `year`, both days included."""
     return datetime.date(year, *PERIOD_START), datetime.date(year, *PERIOD_END)

@@ -44,7 +44,7 @@ def test_an_officer_surveys_a_household_approves_the_round_and_sees_the_summary_
     page.goto(muong_hoong.get_absolute_url())
     page.get_by_role("link", name="Các đợt rà soát").click()
     page.get_by_role("link", name=re.compile("Rà soát định kỳ")).click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("2022")
+    expect(page.locator("p.lists")).to_have_text("Danh sách năm 2023 (rà soát cuối năm 2022)")
     page.get_by_role("link", name="A Hộ 3").click()
 
     page.locator("#id_monthly_income_per_person").fill("1200000")
@@ -56,10 +56,11 @@ def test_an_officer_surveys_a_household_approves_the_round_and_sees_the_summary_
     expect(page.locator(".message.success")).to_contain_text("Hộ nghèo")
 
     page.goto(review_round.get_absolute_url())
-    for state in ("village_meeting", "public_posting", "approved"):
+    # A review of 2022, before the two-level government: the district chairman's opinion first.
+    for state in ("village_meeting", "public_posting", "district_opinion", "approved"):
         record_step(page, state)
     expect(page.locator("dl.facts")).to_contain_text("Chủ tịch UBND xã phê duyệt")
 
-    page.goto(f"/households/communes/{muong_hoong.pk}/summary/?year=2022")
+    page.goto(f"/households/communes/{muong_hoong.pk}/summary/?year=2023")
     expect(page.locator(".cards")).to_contain_text("1 · 33,3 %")
     page.screenshot(path="/tmp/hh_browser_summary.png", full_page=True)
