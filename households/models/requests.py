@@ -127,7 +127,9 @@ class ReviewRequest(models.Model):
                 name="screening_has_date_and_result",
             ),
             models.CheckConstraint(
-                condition=~Q(outcome="accepted", form="form_01") | Q(survey_follows=True),
+                # survey_follows = true alone would be NULL, which a CHECK lets through, when not screened.
+                condition=~Q(outcome="accepted", form="form_01")
+                | Q(survey_follows__isnull=False, survey_follows=True),
                 name="accepted_form_01_was_screened",
             ),
             models.CheckConstraint(
