@@ -18,6 +18,7 @@ from households.models import (
     ImportRecord,
     Member,
     Person,
+    ReviewRequest,
     ReviewRound,
 )
 
@@ -143,6 +144,20 @@ def get_farm_average_for(user, pk, *, write: bool = False) -> FarmAverageRecord:
         pk=pk,
     )
     return _checked(record, user, write)
+
+
+def requests_for(user):
+    return ReviewRequest.objects.in_communes(communes_for(user))
+
+
+def get_request_for(user, pk, *, write: bool = False) -> ReviewRequest:
+    request = get_object_or_404(
+        requests_for(user).select_related(
+            "commune", "household__village", "review_round", "received_by", "decided_by"
+        ),
+        pk=pk,
+    )
+    return _checked(request, user, write)
 
 
 def imports_for(user):

@@ -28,6 +28,7 @@ from households.access import (
     members_for,
     persons_for,
     persons_to_change_for,
+    requests_for,
     reviews_for,
     rounds_for,
     times_in,
@@ -42,6 +43,7 @@ from households.models import (
     ImportRecord,
     Member,
     Person,
+    ReviewRequest,
     ReviewRound,
     RoundStep,
 )
@@ -203,7 +205,7 @@ class ReviewRoundAdmin(ScopedModelAdmin):
     list_select_related = ["commune"]
     search_fields = ["commune__name", "commune__name_folded"]
     autocomplete_fields = ["commune"]
-    readonly_fields = ["state", "posting_ends_on", "decided_on"]
+    readonly_fields = ["state", "posting_ends_on", "decided_on", "lists_every_household"]
     inlines = [RoundStepInline, ComplaintInline]
 
     def get_readonly_fields(self, request, obj=None):
@@ -306,6 +308,31 @@ class FarmAverageRecordAdmin(ScopedModelAdmin):
     search_fields = ["household__code", "household__head_name_folded"]
     autocomplete_fields = ["household"]
     readonly_fields = ["monthly_income_per_person", "eligible", "decided_by"]
+
+
+@admin.register(ReviewRequest)
+class ReviewRequestAdmin(ScopedModelAdmin):
+    """The screening and the decision are taken on the request's page (households.services), which
+    opens or feeds the round: here they are read only."""
+
+    scope = requests_for
+    may_write = can_write
+    list_display = ["__str__", "commune", "form", "received_on", "outcome", "decided_on"]
+    list_filter = ["form", "outcome"]
+    list_select_related = ["commune", "household"]
+    search_fields = ["household__code", "household__head_name_folded", "applicant_name"]
+    autocomplete_fields = ["commune", "household"]
+    readonly_fields = [
+        "received_by",
+        "screened_on",
+        "survey_follows",
+        "screening_notes",
+        "outcome",
+        "decided_on",
+        "decided_by",
+        "refusal_reason",
+        "review_round",
+    ]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,17 @@ from core.spreadsheets import xlsx_response
 from households.access import citizen_id_as_shown, get_round_for, households_for
 from households.forms import HouseholdFilterForm
 from households.imports.columns import HOUSEHOLD_COLUMNS, choice_label_vi, review_columns
-from households.models import Category, Household, Livelihood, Member, Relation, Sex
+from households.models import (
+    Category,
+    Household,
+    Livelihood,
+    Member,
+    Relation,
+    ReviewRequest,
+    Sex,
+    households_on_lists,
+    households_to_review,
+)
 
 CHUNK = 1000
 
@@ -138,3 +148,51 @@ def round_results_xlsx(request, pk):
 
     name = f"ket-qua-ra-soat-{review_round.commune.code}-ds-{review_round.list_year}.xlsx"
     return xlsx_response(name, headers, rows(), sheet_title=f"Danh sách năm {review_round.list_year}")
+
+
+# Why a household is on the list to review (Appendix I), in the file's words.
+ON_LIST = {Category.POOR: "Trong danh sách hộ nghèo", Category.NEAR_POOR: "Trong danh sách hộ cận nghèo"}
+FORM_NAMES = {ReviewRequest.Form.REVIEW: "mẫu số 01", ReviewRequest.Form.ESCAPE: "mẫu số 04"}
+EVERY_HOUSEHOLD = "Rà soát toàn bộ hộ (xã lựa chọn)"
+
+
+@_vi
+def round_to_review_xlsx(request, pk):
+    """Appendix I: the households to review, each with why it is on the list. Once the round is
+    listed, the households it lists; before, the list the current lists and accepted requests make."""
+    review_round = get_round_for(request.user, pk)
+    if review_round.reviews.exists():
+        households = households_on_lists(review_round).filter(reviews__round=review_round)
+    else:
+        households = households_to_review(review_round)
+    households = (
+        households.select_related("village")
+        .prefetch_related(
+            Prefetch(
+                "review_requests",
+                queryset=ReviewRequest.objects.feeding(review_round).order_by("received_on", "pk"),
+                to_attr="feeding_requests",
+            )
+        )
+        .order_by("village__name", "code")
+    )
+    headers = ["STT", "Thôn", "Mã hộ", "Chủ hộ", "Địa chỉ", "Lý do đưa vào danh sách rà soát"]
+
+    def rows():
+        for number, household in enumerate(households.iterator(chunk_size=CHUNK), start=1):
+            reasons = [ON_LIST[household.list_category]] if household.list_category in ON_LIST else []
+            reasons += [
+                f"Đơn đề nghị ({FORM_NAMES[r.form]}) ngày {_date(r.received_on)}"
+                for r in household.feeding_requests
+            ]
+            yield [
+                number,
+                household.village.name,
+                household.code,
+                household.head_name,
+                household.address,
+                "; ".join(reasons) or EVERY_HOUSEHOLD,
+            ]
+
+    name = f"danh-sach-ho-ra-soat-{review_round.commune.code}-{review_round.year}.xlsx"
+    return xlsx_response(name, headers, rows(), sheet_title="Danh sách hộ rà soát")

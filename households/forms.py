@@ -20,6 +20,7 @@ from households.models import (
     Livelihood,
     Person,
     Relation,
+    ReviewRequest,
     ReviewRound,
 )
 
@@ -342,9 +343,66 @@ class ComplaintForm(forms.ModelForm):
         )
 
 
-class AdHocRequestForm(forms.Form):
-    requested_on = forms.DateField(label=_("Requested on"), initial=today, widget=date_input())
+class RequestForm(forms.Form):
+    """A request received by the commune; the person recording it is the signed-in user."""
+
+    form = forms.ChoiceField(label=_("Form"), choices=ReviewRequest.Form.choices)
+    received_on = forms.DateField(label=_("Received on"), initial=today, widget=date_input())
+    received_by_other = forms.CharField(
+        label=_("Received by"),
+        required=False,
+        max_length=120,
+        help_text=_("Only if someone else received it (a village head…)."),
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class ApplicantRequestForm(RequestForm):
+    """A request of a person whose household is not in the register yet."""
+
+    applicant_name = forms.CharField(label=_("Applicant's full name"), max_length=120)
+    applicant_address = forms.CharField(label=_("Applicant's address"), max_length=255)
+    field_order = ["applicant_name", "applicant_address"]
+
+
+class RequestFilterForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False, choices=[("", _("All")), *ReviewRequest.Outcome.choices]
+    )
+
+
+class ScreeningForm(forms.Form):
+    """Phiếu A: whether the full survey (B1/B2) follows; if not, the notes are the refusal's reason."""
+
+    on = forms.DateField(label=_("Screened on"), initial=today, widget=date_input())
+    survey_follows = forms.TypedChoiceField(
+        label=_("Result"),
+        choices=[("yes", _("The full survey (B1/B2) follows")), ("no", _("No survey follows: refused"))],
+        coerce=lambda value: value == "yes",
+    )
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when no survey follows: the written reason of the refusal."),
+    )
+
+
+class AcceptRequestForm(forms.Form):
+    on = forms.DateField(label=_("Accepted on"), initial=today, widget=date_input())
+    household_code = forms.CharField(
+        label=_("Code of the applicant's household"),
+        required=False,
+        max_length=32,
+        help_text=_("The request was recorded before the household was in the register."),
+    )
+
+
+class RefuseRequestForm(forms.Form):
+    on = forms.DateField(label=_("Refused on"), initial=today, widget=date_input())
+    reason = forms.CharField(
+        label=_("Reason for the refusal"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class FarmAverageRequestForm(forms.Form):

@@ -28,7 +28,6 @@ from households.access import (
     times_in,
 )
 from households.forms import (
-    AdHocRequestForm,
     AsOfForm,
     EndMembershipForm,
     FarmAverageDecisionForm,
@@ -38,6 +37,7 @@ from households.forms import (
     MemberEditForm,
     MoveMemberForm,
     PersonForm,
+    RequestForm,
 )
 from households.models import FarmAverageRecord, Household, HouseholdReview, Member, Person, ReviewRound
 from households.pagination import VillagePaginator
@@ -109,7 +109,8 @@ def household_detail(request, pk):
             "timeline": _timeline(household),
             "farm_average_records": household.farm_average_records.all(),
             "can_write": can_write(request.user),
-            "ad_hoc_form": AdHocRequestForm(),
+            "review_requests": household.review_requests.select_related("review_round"),
+            "request_form": RequestForm(),
         },
     )
 
@@ -261,32 +262,6 @@ def member_move(request, pk):
     return render(
         request, "households/member_move.html", {"form": form, "end_form": end_form, "member": member}
     )
-
-
-@require_POST
-def ad_hoc_request(request, pk):
-    household = get_household_for(request.user, pk, write=True)
-    form = AdHocRequestForm(request.POST)
-    if form.is_valid():
-        try:
-            review_round = services.request_ad_hoc_review(
-                household=household,
-                requested_on=form.cleaned_data["requested_on"],
-                note=form.cleaned_data["note"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            error_messages(request, error)
-        else:
-            messages.success(
-                request,
-                _("Ad-hoc review opened: decide it by %(date)s.")
-                % {"date": review_round.deadline.strftime("%d/%m/%Y")},
-            )
-            return redirect(review_round)
-    else:
-        messages.error(request, _("Enter a valid request date."))
-    return redirect(household)
 
 
 # Farm households of average living standard ------------------------------------------------------

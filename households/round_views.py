@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -14,7 +14,14 @@ from core.pages import error_messages
 from households import pagination, poverty, services
 from households.access import can_write, get_review_for, get_round_for, rounds_for
 from households.forms import ComplaintForm, FinalCategoryForm, MoveRoundForm, OpenRoundForm, SurveyForm
-from households.models import Category, HouseholdReview, ReviewRound
+from households.models import (
+    Category,
+    HouseholdReview,
+    ReviewRequest,
+    ReviewRound,
+    households_on_lists,
+)
+from households.models.requests import LISTED_CATEGORIES
 
 # Review rounds ------------------------------------------------------------------------------------
 
@@ -70,6 +77,28 @@ def commune_rounds(request, pk):
     )
 
 
+def _to_review(review_round) -> dict:
+    """The two ways to list a periodic round's households, counted: the Appendix I list (the current
+    poor and near-poor lists, the accepted requests feeding the round, each household once) and every
+    household on the register; and the commune's requests still pending."""
+    feeding = ReviewRequest.objects.feeding(review_round).filter(household=OuterRef("pk"))
+    counts = (
+        households_on_lists(review_round)
+        .annotate(has_request=Exists(feeding))
+        .aggregate(
+            every=Count("pk"),
+            poor=Count("pk", filter=Q(list_category=Category.POOR)),
+            near_poor=Count("pk", filter=Q(list_category=Category.NEAR_POOR)),
+            requested=Count("pk", filter=Q(has_request=True)),
+            to_review=Count("pk", filter=Q(list_category__in=LISTED_CATEGORIES) | Q(has_request=True)),
+        )
+    )
+    counts["pending"] = ReviewRequest.objects.filter(
+        commune=review_round.commune_id, outcome=ReviewRequest.Outcome.PENDING
+    ).count()
+    return counts
+
+
 def round_detail(request, pk):
     review_round = get_round_for(request.user, pk)
     reviews = (
@@ -109,6 +138,8 @@ def round_detail(request, pk):
             if write and review_round.state == ReviewRound.State.PUBLIC_POSTING
             else None,
             "can_write": write,
+            "requests": review_round.requests.select_related("household").order_by("received_on", "pk"),
+            "to_review": _to_review(review_round) if review_round.kind == ReviewRound.Kind.PERIODIC else None,
             "all_states": [(state, steps_in_law.label(state)) for state in steps_in_law.steps()],
         },
     )
@@ -144,9 +175,12 @@ def round_move(request, pk):
 
 @require_POST
 def round_list_households(request, pk):
+    """The two buttons of the round page: the Appendix I list (the default), or every household."""
     review_round = get_round_for(request.user, pk, write=True)
     try:
-        added = services.list_households(review_round=review_round, by=request.user)
+        added = services.list_households(
+            review_round=review_round, every_household="every" in request.POST, by=request.user
+        )
     except ValidationError as error:
         error_messages(request, error)
     else:

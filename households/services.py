@@ -26,8 +26,10 @@ from households.models import (
     HouseholdReview,
     Member,
     Person,
+    ReviewRequest,
     ReviewRound,
     RoundStep,
+    households_to_review,
 )
 
 State = ReviewRound.State
@@ -144,16 +146,28 @@ def open_round(*, commune: Commune, year: int, by, on: datetime.date | None = No
 
 
 @transaction.atomic
-def list_households(*, review_round: ReviewRound, households: Iterable[Household] | None = None, by) -> int:
-    """Adds households to the round (by default every household of the commune on the register that
-    year); returns how many were added. Households already listed are left as they are; when all
-    of them are, it refuses (`already_listed`): the button was pressed again, or twice at once."""
+def list_households(
+    *,
+    review_round: ReviewRound,
+    every_household: bool = False,
+    households: Iterable[Household] | None = None,
+    by,
+) -> int:
+    """Adds the households to review to the round; returns how many were added. By default the
+    Appendix I list: the current poor and near-poor lists and the households of the accepted requests
+    feeding the round; with `every_household`, every household of the commune on the register that
+    year (a local choice); or the `households` given (the demo, tests). The choice is recorded on the
+    round (`lists_every_household`). Households already listed are left as they are; when all of them
+    are, it refuses (`already_listed`): the button was pressed again, or twice at once."""
     _require_writer(by)
     review_round = _locked_round(review_round.pk)  # two presses at once: the second finds them listed
     if not review_round.accepts_households:
         raise ValidationError(_("Households can only be listed during preparation or the survey."))
-    if households is None:
+    chosen = households is None
+    if every_household:
         households = Household.objects.filter(commune=review_round.commune).existing_in(review_round.year)
+    elif households is None:
+        households = households_to_review(review_round)
     listed = set(review_round.reviews.values_list("household_id", flat=True))
     new = [
         HouseholdReview(round=review_round, household=household)
@@ -162,6 +176,18 @@ def list_households(*, review_round: ReviewRound, households: Iterable[Household
     ]
     if listed and not new:
         raise ValidationError(_("The households are already listed for this round."), code="already_listed")
+    if chosen and not new:
+        raise ValidationError(
+            _(
+                "No household is on the current poor or near-poor lists and no request was accepted "
+                "for this round: accept the requests first, or list every household."
+            ),
+            code="nothing_to_list",
+        )
+    if chosen:
+        # Every household once chosen stays the choice: the round then holds every household.
+        review_round.lists_every_household = bool(review_round.lists_every_household) or every_household
+        review_round.save(update_fields=["lists_every_household"])
     bulk_create_with_history(new, HouseholdReview)  # one insert for the rows, one for their history
     return len(new)
 
@@ -313,15 +339,10 @@ def set_final_category(*, review: HouseholdReview, category: str, reason: str, b
     return review
 
 
-@transaction.atomic
-def request_ad_hoc_review(
-    *, household: Household, requested_on: datetime.date, by, note: str = ""
-) -> ReviewRound:
-    """A household's request (form 04) for a review during the year: decided within 15 days."""
-    _require_writer(by)
-    if requested_on > today():
-        raise ValidationError(_("The request date cannot be in the future."))
-    # Two presses at once: the second waits here, then finds the review the first opened.
+def _open_ad_hoc_round(*, household: Household, requested_on: datetime.date, by, note: str) -> ReviewRound:
+    """The ad-hoc review an accepted request opens, at the survey: decided within 15 days of the
+    monthly review that takes it up. Call inside the transaction that accepts the request."""
+    # Two acceptances at once (of two requests): the second waits here, then finds the review.
     Household.objects.select_for_update(no_key=True).get(pk=household.pk)
     pending = ReviewRound.objects.filter(kind=ReviewRound.Kind.AD_HOC, reviews__household=household).exclude(
         state__in=ReviewRound.DECIDED_STATES
@@ -342,16 +363,28 @@ def request_ad_hoc_review(
     )
     review_round.full_clean()
     review_round.save()
-    RoundStep.objects.create(
-        round=review_round,
-        state=State.PREPARATION,
-        on=requested_on,
-        by=by,
-        note=note.strip() or _("Request (form 04)"),
-    )
+    RoundStep.objects.create(round=review_round, state=State.PREPARATION, on=requested_on, by=by, note=note)
     RoundStep.objects.create(round=review_round, state=State.SURVEY, on=requested_on, by=by)
     HouseholdReview.objects.create(round=review_round, household=household)
     return review_round
+
+
+@transaction.atomic
+def request_ad_hoc_review(
+    *, household: Household, requested_on: datetime.date, by, note: str = ""
+) -> ReviewRound:
+    """A household's request (form 04) recorded and accepted the same day: the round it feeds (the
+    ad-hoc review it opens, or the periodic one in preparation or survey). The pages record the
+    request first and accept it after (`record_request`, `accept_request`)."""
+    request = record_request(
+        commune=household.commune,
+        household=household,
+        form=ReviewRequest.Form.ESCAPE,
+        received_on=requested_on,
+        note=note,
+        by=by,
+    )
+    return accept_request(request=request, on=requested_on, by=by).review_round
 
 
 @transaction.atomic
@@ -428,6 +461,201 @@ def decide_farm_average(
     record.decided_on, record.recognised, record.decided_by = on, recognised, by
     record.save(update_fields=["decided_on", "recognised", "decided_by"])
     return record
+
+
+# Requests (form 01, form 04) and the Phiếu A screening --------------------------------------------
+
+
+def _locked_request(pk: int) -> ReviewRequest:
+    """The request as it is now, locked until the transaction ends: a second press waits, then refuses."""
+    return ReviewRequest.objects.select_for_update().get(pk=pk)
+
+
+def _check_pending(request: ReviewRequest) -> None:
+    if not request.is_pending:
+        raise ValidationError(
+            _("This request was already decided: %(outcome)s on %(date)s.")
+            % {"outcome": request.get_outcome_display().lower(), "date": _date(request.decided_on)},
+            code="already_decided",
+        )
+
+
+def _check_request_date(request: ReviewRequest, on: datetime.date) -> None:
+    if on > today():
+        raise ValidationError(_("The date cannot be in the future."))
+    if on < request.received_on:
+        raise ValidationError(
+            _("The date cannot come before the request was received (%(date)s).")
+            % {"date": _date(request.received_on)}
+        )
+
+
+@transaction.atomic
+def record_request(
+    *,
+    commune: Commune,
+    form: str,
+    received_on: datetime.date,
+    by,
+    household: Household | None = None,
+    applicant_name: str = "",
+    applicant_address: str = "",
+    received_by_other: str = "",
+    note: str = "",
+) -> ReviewRequest:
+    """Records a request received by the commune, pending: from a household of its register, or from a
+    person not yet in one (named, with their address). `by` is the staff member who records it."""
+    _require_writer(by)
+    if received_on > today():
+        raise ValidationError(_("The date a request was received cannot be in the future."))
+    applicant_name, applicant_address = applicant_name.strip(), applicant_address.strip()
+    pending = ReviewRequest.objects.filter(form=form, outcome=ReviewRequest.Outcome.PENDING)
+    if household is not None:
+        if household.commune_id != commune.pk:
+            raise ValidationError(_("This household is not of the commune that received the request."))
+        # Two presses at once: the second waits here, then finds the first request.
+        Household.objects.select_for_update(no_key=True).get(pk=household.pk)
+        pending = pending.filter(household=household)
+    else:
+        if not applicant_name or not applicant_address:
+            raise ValidationError(
+                _("The household is not in the register: give the applicant's full name and address.")
+            )
+        lock_commune(commune)
+        pending = pending.filter(
+            commune=commune, household=None, applicant_name=applicant_name, received_on=received_on
+        )
+    if earlier := pending.first():
+        raise ValidationError(
+            _("This applicant already has a pending request on this form (received %(date)s).")
+            % {"date": _date(earlier.received_on)},
+            code="already_pending",
+        )
+    request = ReviewRequest(
+        commune=commune,
+        household=household,
+        applicant_name="" if household else applicant_name,
+        applicant_address="" if household else applicant_address,
+        form=form,
+        received_on=received_on,
+        received_by=by,
+        received_by_other=received_by_other.strip(),
+        note=note.strip(),
+    )
+    request.full_clean()
+    request.save()
+    return request
+
+
+@transaction.atomic
+def record_screening(
+    *, request: ReviewRequest, on: datetime.date, survey_follows: bool, notes: str = "", by
+) -> ReviewRequest:
+    """The Phiếu A screening of a form 01 applicant. A screening that finds no survey is needed refuses
+    the request, its notes being the written reason."""
+    _require_writer(by)
+    request = _locked_request(request.pk)
+    _check_pending(request)
+    if request.form != ReviewRequest.Form.REVIEW:
+        raise ValidationError(_("Phiếu A screens the requests to be reviewed (form 01) only."))
+    _check_request_date(request, on)
+    notes = notes.strip()
+    if not survey_follows and not notes:
+        raise ValidationError(
+            _("Say why the screening finds that no survey follows: it is the written reason of the refusal.")
+        )
+    request.screened_on, request.survey_follows, request.screening_notes = on, survey_follows, notes
+    if not survey_follows:
+        request.outcome, request.refusal_reason = ReviewRequest.Outcome.REFUSED, notes
+        request.decided_on, request.decided_by = on, by
+    request.full_clean()
+    request.save()
+    return request
+
+
+def _open_periodic_round(request: ReviewRequest) -> ReviewRound | None:
+    """The commune's periodic round of the request's year still listing households, locked."""
+    return (
+        ReviewRound.objects.select_for_update()
+        .filter(
+            commune=request.commune_id,
+            kind=ReviewRound.Kind.PERIODIC,
+            year=request.received_on.year,
+            state__in=(State.PREPARATION, State.SURVEY),
+        )
+        .first()
+    )
+
+
+@transaction.atomic
+def accept_request(
+    *, request: ReviewRequest, by, on: datetime.date | None = None, household: Household | None = None
+) -> ReviewRequest:
+    """Accepts the request (form 01 after a screening that says the survey follows): it feeds the
+    commune's periodic round of its year in preparation or survey (its household is added at once if
+    the round is already listed), else it opens an ad-hoc review. `household`: the applicant's, now in
+    the register, for a request recorded without one."""
+    _require_writer(by)
+    on = on or today()
+    request = _locked_request(request.pk)
+    _check_pending(request)
+    if household is not None and request.household_id is None:
+        if household.commune_id != request.commune_id:
+            raise ValidationError(_("This household is not of the commune that received the request."))
+        request.household = household
+    if request.household is None:
+        raise ValidationError(
+            _("Record the applicant's household in the register and give its code to accept the request.")
+        )
+    if request.needs_screening:
+        raise ValidationError(
+            _(
+                "A request to be reviewed (form 01) is accepted after a Phiếu A screening that says "
+                "the full survey follows."
+            ),
+            code="not_screened",
+        )
+    _check_request_date(request, on)
+    if request.screened_on and on < request.screened_on:
+        raise ValidationError(_("The request cannot be accepted before its screening."))
+    periodic = _open_periodic_round(request)
+    if periodic is not None:
+        request.review_round = periodic
+        reviews = periodic.reviews.all()
+        if reviews.exists() and not reviews.filter(household=request.household).exists():
+            HouseholdReview.objects.create(round=periodic, household=request.household)
+    else:
+        request.review_round = _open_ad_hoc_round(
+            household=request.household,
+            requested_on=request.received_on,
+            by=by,
+            note=_("Request (%(form)s) of %(date)s")
+            % {"form": request.get_form_display(), "date": _date(request.received_on)}
+            + (f"\n{request.note}" if request.note else ""),
+        )
+    request.outcome, request.decided_on, request.decided_by = ReviewRequest.Outcome.ACCEPTED, on, by
+    request.full_clean()
+    request.save()
+    return request
+
+
+@transaction.atomic
+def refuse_request(
+    *, request: ReviewRequest, reason: str, by, on: datetime.date | None = None
+) -> ReviewRequest:
+    """Refuses the request in writing: the reason is required."""
+    _require_writer(by)
+    on = on or today()
+    request = _locked_request(request.pk)
+    _check_pending(request)
+    if not reason.strip():
+        raise ValidationError(_("A refusal is written with its reason."), code="no_reason")
+    _check_request_date(request, on)
+    request.outcome, request.refusal_reason = ReviewRequest.Outcome.REFUSED, reason.strip()
+    request.decided_on, request.decided_by = on, by
+    request.full_clean()
+    request.save()
+    return request
 
 
 # Many rows at once (imports) ----------------------------------------------------------------------

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from households import documents, exports, household_views, import_views, round_views, summary_views
+from households import (
+    documents,
+    exports,
+    household_views,
+    import_views,
+    request_views,
+    round_views,
+    summary_views,
+)
 
 app_name = "households"
 urlpatterns = [
@@ -12,7 +20,6 @@ urlpatterns = [
     path("<int:pk>/history/", household_views.household_history, name="history"),
     path("<int:pk>/as-of/", household_views.household_as_of, name="as_of"),
     path("<int:pk>/members/new/", household_views.member_add, name="member_add"),
-    path("<int:pk>/ad-hoc-review/", household_views.ad_hoc_request, name="ad_hoc_request"),
     path("<int:pk>/farm-average/", household_views.farm_average_request, name="farm_average_request"),
     path("members/<int:pk>/edit/", household_views.member_edit, name="member_edit"),
     path("members/<int:pk>/move/", household_views.member_move, name="member_move"),
@@ -55,4 +62,12 @@ urlpatterns = [
     path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
     path("imports/<int:pk>/run/", import_views.import_run, name="import_run"),
     path("imports/template/<slug:kind>.xlsx", import_views.import_template, name="import_template"),
+    # Requests (form 01, form 04), their screening, and the list to review
+    path("<int:pk>/requests/new/", request_views.household_request, name="household_request"),
+    path("communes/<int:pk>/requests/", request_views.commune_requests, name="commune_requests"),
+    path("requests/<int:pk>/", request_views.request_detail, name="request"),
+    path("requests/<int:pk>/screening/", request_views.request_screen, name="request_screen"),
+    path("requests/<int:pk>/accept/", request_views.request_accept, name="request_accept"),
+    path("requests/<int:pk>/refuse/", request_views.request_refuse, name="request_refuse"),
+    path("rounds/<int:pk>/to-review.xlsx", exports.round_to_review_xlsx, name="round_to_review_xlsx"),
 ]

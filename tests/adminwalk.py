@@ -26,6 +26,7 @@ COMMUNE_OF = {
     "households.RoundStep": "round__commune",
     "households.Complaint": "round__commune",
     "households.FarmAverageRecord": "household__commune",
+    "households.ReviewRequest": "commune",
     "households.ImportRecord": "commune",
     "households.ImportChange": "record__commune",
     "assistance.Assignment": "communes",

@@ -28,6 +28,7 @@ from households.models import (
     ImportRecord,
     Member,
     Person,
+    ReviewRequest,
     ReviewRound,
 )
 from households.tests.helpers import make_household, open_survey
@@ -116,21 +117,45 @@ def open_round(geography, officers):
     )
 
 
-def request_ad_hoc_review(geography, officers):
+def record_request(geography, officers):
     mh = geography["muong_hoong"]
     household = make_household(mh, "A1")
-    url = reverse("households:ad_hoc_request", args=[household.pk])
+    url = reverse("households:household_request", args=[household.pk])
     return Action(
-        presses=[lambda client: client.post(url, {"requested_on": "01/10/2025"}, follow=True)] * 2,
+        presses=[
+            lambda client: client.post(url, {"form": "form_04", "received_on": "01/10/2025"}, follow=True)
+        ]
+        * 2,
+        before_write=(ReviewRequest, "save"),
+        done="Đã ghi nhận đơn đề nghị.",
+        refused="đã có một đơn theo mẫu này đang chờ giải quyết",
+        check=lambda: ReviewRequest.objects.filter(household=household).count() == 1,
+    )
+
+
+def accept_request(geography, officers):
+    """Accepting a form 04 request opens one ad-hoc review, however many presses."""
+    mh = geography["muong_hoong"]
+    household = make_household(mh, "A2")
+    request = services.record_request(
+        commune=mh,
+        household=household,
+        form="form_04",
+        received_on=datetime.date(2025, 10, 1),
+        by=officers[0],
+    )
+    url = reverse("households:request_accept", args=[request.pk])
+    return Action(
+        presses=[lambda client: client.post(url, {"on": "02/10/2025"}, follow=True)] * 2,
         before_write=(ReviewRound, "save"),
         done="Đã mở rà soát thường xuyên",
-        refused="Hộ này đang có một đợt rà soát thường xuyên chưa kết thúc.",
+        refused="Đơn này đã được giải quyết",
         check=lambda: ReviewRound.objects.filter(reviews__household=household).count() == 1,
     )
 
 
 def list_households(geography, officers):
-    """In a commune of its own: the button lists every household of the commune."""
+    """In a commune of its own: the button that lists every household of the commune."""
     commune = geography["ngoc_linh_old"]
     for code in ("L1", "L2"):
         make_household(commune, code, village_name="Thôn 1")
@@ -139,7 +164,7 @@ def list_households(geography, officers):
     )
     url = reverse("households:round_list_households", args=[review_round.pk])
     return Action(
-        presses=[lambda client: client.post(url, follow=True)] * 2,
+        presses=[lambda client: client.post(url, {"every": "1"}, follow=True)] * 2,
         before_write=(services, "bulk_create_with_history"),
         done="Đã đưa 2 hộ vào danh sách rà soát.",
         refused="Các hộ đã có trong danh sách của đợt rà soát này.",
@@ -260,7 +285,8 @@ def import_twice(geography, officers):
 # Pressed again by one user (a page left open, Back then the button again), and at once by two.
 PRESSED_AGAIN = [
     open_round,
-    request_ad_hoc_review,
+    record_request,
+    accept_request,
     list_households,
     approve_plan,
     enrol_households,

@@ -44,6 +44,7 @@ from households.models import (
     HouseholdReview,
     Member,
     Person,
+    ReviewRequest,
     ReviewRound,
 )
 from tests import adminwalk, urlwalk
@@ -104,7 +105,6 @@ EXPECTATIONS = {
     "households:as_of": Expect("household"),
     "households:edit": form("household", HOUSEHOLDS),
     "households:member_add": form("household", HOUSEHOLDS),
-    "households:ad_hoc_request": post_only("household", HOUSEHOLDS),
     "households:farm_average_request": form("household", HOUSEHOLDS),
     "households:member_edit": form("member", HOUSEHOLDS),
     "households:member_move": form("member", HOUSEHOLDS),
@@ -171,6 +171,13 @@ EXPECTATIONS = {
     "households:export": Expect(None),
     "households:round_xlsx": Expect("round"),
     "households:imports": Expect(None),
+    "households:household_request": post_only("household", HOUSEHOLDS),
+    "households:commune_requests": Expect("commune", get=READ, post=HOUSEHOLDS),
+    "households:request": Expect("request"),
+    "households:request_screen": post_only("request", HOUSEHOLDS),
+    "households:request_accept": post_only("request", HOUSEHOLDS),
+    "households:request_refuse": post_only("request", HOUSEHOLDS),
+    "households:round_to_review_xlsx": Expect("round"),
     "households:import_new": form(None, HOUSEHOLDS),
 }
 # Pages whose records the walk does not build yet (a stored import, a mission photo, a template
@@ -240,6 +247,9 @@ def _records(commune, *, mission, assignment):
         member_count=3,
         monthly_income_per_person=1_666_666,
     )
+    review_request = ReviewRequest.objects.create(
+        commune=commune, household=household, form="form_01", received_on=datetime.date(2023, 8, 1)
+    )
     participant = Participant.objects.create(activity=conference, full_name="Y Thảo", birth_year=2001)
     return {
         "commune": {"pk": commune.pk},
@@ -249,6 +259,7 @@ def _records(commune, *, mission, assignment):
         "complaint": {"pk": review.round_id, "complaint_pk": complaint.pk},
         "review": {"pk": review.pk},
         "farm_average": {"pk": farm_average.pk},
+        "request": {"pk": review_request.pk},
         "assignment": {"pk": assignment.pk},
         "mission": {"pk": mission.pk},
         "finding": {"pk": Finding.objects.filter(commune=commune).order_by("pk").first().pk},
@@ -362,7 +373,17 @@ def fingerprint():
     }
     edited = {
         model._meta.label: list(model._default_manager.order_by("pk").values_list())
-        for model in (Commune, Household, Member, ReviewRound, Complaint, FarmAverageRecord, Plan, Activity)
+        for model in (
+            Commune,
+            Household,
+            Member,
+            ReviewRound,
+            Complaint,
+            FarmAverageRecord,
+            ReviewRequest,
+            Plan,
+            Activity,
+        )
     }
     edited["assistance.Mission"] = list(Mission.objects.order_by("pk").values_list())
     edited["assistance.Assignment"] = list(Assignment.objects.order_by("pk").values_list())

@@ -16,6 +16,13 @@ from households.models.registry import (  # noqa: F401
     Sex,
     on_register_in,
 )
+from households.models.requests import (  # noqa: F401
+    ReviewRequest,
+    ReviewRequestQuerySet,
+    households_on_lists,
+    households_to_review,
+    list_category,
+)
 from households.models.reviews import (  # noqa: F401
     Category,
     Complaint,

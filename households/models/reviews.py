@@ -75,6 +75,16 @@ class ReviewRound(models.Model):
     )
     posting_ends_on = models.DateField(_("public posting ends on"), null=True, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    lists_every_household = models.BooleanField(
+        _("lists every household"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How the households to review were listed: empty until listed; no: the current poor and "
+            "near-poor lists and the accepted requests (Appendix I); yes: every household, the "
+            "commune's choice."
+        ),
+    )
 
     objects = ReviewRoundQuerySet.as_manager()
 

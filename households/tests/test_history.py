@@ -174,7 +174,7 @@ def test_bulk_listing_households_for_a_round_records_their_history(geography, ho
     review_round = services.open_round(
         commune=geography["muong_hoong"], year=2024, by=writer(), on=datetime.date(2024, 9, 1)
     )
-    services.list_households(review_round=review_round, by=writer())
+    services.list_households(review_round=review_round, every_household=True, by=writer())
     assert HouseholdReview.history.filter(household_id=household.pk, history_type="+").count() == 1
 
 

@@ -33,6 +33,8 @@ def urls_of(household, review):
             reverse("households:survey", args=[review.pk]),
             reverse("households:survey_preview", args=[review.pk]),
             reverse("households:commune_rounds", args=[household.commune_id]),
+            reverse("households:commune_requests", args=[household.commune_id]),
+            reverse("households:round_to_review_xlsx", args=[review.round_id]),
             reverse("households:commune_summary", args=[household.commune_id]),
         ],
         "write": [
@@ -43,7 +45,7 @@ def urls_of(household, review):
             reverse("households:farm_average_request", args=[household.pk]),
         ],
         "post": [
-            reverse("households:ad_hoc_request", args=[household.pk]),
+            reverse("households:household_request", args=[household.pk]),
             reverse("households:round_move", args=[review.round_id]),
             reverse("households:round_list_households", args=[review.round_id]),
             reverse("households:survey", args=[review.pk]),

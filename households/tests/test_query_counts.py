@@ -12,11 +12,13 @@ pytestmark = pytest.mark.django_db
 
 # Session, user, profile and the issuing body in the header (4), the household with its commune and
 # village, its members with their people, its reviews with rounds and surveyors, their deprivations,
-# farm-average records (5).
-DETAIL_QUERIES = 4 + 5
+# farm-average records, its requests with their rounds (6).
+DETAIL_QUERIES = 4 + 6
 # Session, user, profile and the issuing body (4), the round, the results counted, the page's count and
-# households with their deprivations counted, the steps, the complaints (6).
-ROUND_QUERIES = 4 + 6
+# households with their deprivations counted, the steps, the complaints (6); for a periodic round, the
+# list to review counted (the households on the register with their list category and accepted
+# requests, in one aggregate), the commune's pending requests counted, the requests feeding it (3).
+ROUND_QUERIES = 4 + 6 + 3
 # Session, user, profile and the issuing body (4), the household with its commune and village, its
 # members' names, the rounds of its reviews with their communes (3), the histories of the household,
 # its memberships, their people and its reviews with who made each change (4), the people the
