@@ -57,6 +57,8 @@ STEP_DATES = {  # the legal steps of the periodic review, within 1 September –
     ReviewRound.State.APPROVED: (12, 5),
     ReviewRound.State.REPORTED: (12, 12),
 }
+# The commune chairman who signs the decisions recognising each year's lists (an invented name).
+SIGNER = "Y Thị Hoa"
 OFFICERS = {
     communes_demo.MUONG_HOONG["code"]: ("mh_canbo", "A Dũng", "Công chức Văn hóa - Xã hội xã Mường Hoong"),
     communes_demo.NGOC_LINH_OLD["code"]: ("nl_canbo", "Y Hoa", "Công chức Văn hóa - Xã hội xã Ngọc Linh"),
@@ -211,7 +213,18 @@ def seed_round(commune: Commune, year: int, households: list[Household], officer
         (State.APPROVED, "Chủ tịch UBND xã quyết định công nhận danh sách hộ nghèo, hộ cận nghèo."),
         (State.REPORTED, "Báo cáo Chủ tịch UBND huyện Đắk Glei."),
     ):
-        services.move_round(review_round=review_round, to_state=state, by=officer, on=on(state), note=note)
+        decision = (
+            {
+                "decision_number": f"{100 + year % 100}/QĐ-UBND",
+                "decision_on": on(state),
+                "decision_signer": SIGNER,
+            }
+            if state == State.APPROVED
+            else {}
+        )
+        services.move_round(
+            review_round=review_round, to_state=state, by=officer, on=on(state), note=note, **decision
+        )
 
 
 def seed_farm_average(commune: Commune, households: list[Household], officer) -> None:

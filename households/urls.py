@@ -1,6 +1,14 @@
 from django.urls import path
 
-from households import documents, exports, household_views, import_views, round_views, summary_views
+from households import (
+    documents,
+    exports,
+    household_views,
+    import_views,
+    recognition_views,
+    round_views,
+    summary_views,
+)
 
 app_name = "households"
 urlpatterns = [
@@ -55,4 +63,11 @@ urlpatterns = [
     path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
     path("imports/<int:pk>/run/", import_views.import_run, name="import_run"),
     path("imports/template/<slug:kind>.xlsx", import_views.import_template, name="import_template"),
+    # The recognition: the decision's three lists
+    path("rounds/<int:pk>/recognition/", recognition_views.round_recognition, name="round_recognition"),
+    path(
+        "rounds/<int:pk>/recognition.xlsx",
+        recognition_views.round_recognition_xlsx,
+        name="round_recognition_xlsx",
+    ),
 ]

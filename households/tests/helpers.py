@@ -77,7 +77,8 @@ def decide(review_round, *, by=None):
         (State.PUBLIC_POSTING, datetime.date(year, 11, 10)),
         (State.APPROVED, datetime.date(year, 12, 1)),
     ):
-        services.move_round(review_round=review_round, to_state=state, by=by, on=day)
+        decision = {"decision_number": "1/QĐ-UBND", "decision_on": day} if state == State.APPROVED else {}
+        services.move_round(review_round=review_round, to_state=state, by=by, on=day, **decision)
     review_round.refresh_from_db()
     return review_round
 

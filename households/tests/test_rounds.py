@@ -111,7 +111,12 @@ def test_approval_waits_for_the_posting_to_end_and_the_complaints_to_be_rechecke
     survey_round.refresh_from_db()
     with pytest.raises(ValidationError, match="runs until 20/11/2022"):
         services.move_round(
-            review_round=survey_round, to_state=State.APPROVED, by=writer(), on=datetime.date(2022, 11, 15)
+            review_round=survey_round,
+            to_state=State.APPROVED,
+            by=writer(),
+            on=datetime.date(2022, 11, 15),
+            decision_number="1/QĐ-UBND",
+            decision_on=datetime.date(2022, 11, 15),
         )
     complaint = services.record_complaint(
         complaint=Complaint(
@@ -121,12 +126,22 @@ def test_approval_waits_for_the_posting_to_end_and_the_complaints_to_be_rechecke
     )
     with pytest.raises(ValidationError, match="1 complaints are still open"):
         services.move_round(
-            review_round=survey_round, to_state=State.APPROVED, by=writer(), on=datetime.date(2022, 11, 25)
+            review_round=survey_round,
+            to_state=State.APPROVED,
+            by=writer(),
+            on=datetime.date(2022, 11, 25),
+            decision_number="1/QĐ-UBND",
+            decision_on=datetime.date(2022, 11, 25),
         )
     complaint.outcome, complaint.resolved_on = "Đã xác minh lại", datetime.date(2022, 11, 18)
     complaint.save()
     services.move_round(
-        review_round=survey_round, to_state=State.APPROVED, by=writer(), on=datetime.date(2022, 11, 25)
+        review_round=survey_round,
+        to_state=State.APPROVED,
+        by=writer(),
+        on=datetime.date(2022, 11, 25),
+        decision_number="1/QĐ-UBND",
+        decision_on=datetime.date(2022, 11, 25),
     )
 
 
@@ -241,7 +256,12 @@ def test_an_ad_hoc_request_has_a_15_day_deadline_and_is_listed_when_overdue(hous
         review_round=review_round, to_state=State.PUBLIC_POSTING, by=writer(), on=datetime.date(2024, 3, 20)
     )
     services.move_round(
-        review_round=review_round, to_state=State.APPROVED, by=writer(), on=datetime.date(2024, 3, 28)
+        review_round=review_round,
+        to_state=State.APPROVED,
+        by=writer(),
+        on=datetime.date(2024, 3, 28),
+        decision_number="1/QĐ-UBND",
+        decision_on=datetime.date(2024, 3, 28),
     )
     assert list(ReviewRound.objects.overdue(on=datetime.date(2024, 4, 30))) == []
 
@@ -262,7 +282,12 @@ def test_a_later_ad_hoc_decision_is_the_category_of_the_year(survey_round, geogr
         review_round=ad_hoc, to_state=State.PUBLIC_POSTING, by=writer(), on=datetime.date(2022, 12, 16)
     )
     services.move_round(
-        review_round=ad_hoc, to_state=State.APPROVED, by=writer(), on=datetime.date(2022, 12, 22)
+        review_round=ad_hoc,
+        to_state=State.APPROVED,
+        by=writer(),
+        on=datetime.date(2022, 12, 22),
+        decision_number="1/QĐ-UBND",
+        decision_on=datetime.date(2022, 12, 22),
     )
     annotated = type(household).objects.with_latest_category().with_category_in(2022).get(pk=household.pk)
     assert annotated.latest_category == annotated.year_category == "poor"
@@ -292,7 +317,14 @@ def _ad_hoc(household, *, requested_on, decided_on, category):
     survey_as(ad_hoc.reviews.get(), category)
     services.move_round(review_round=ad_hoc, to_state=State.VILLAGE_MEETING, by=writer(), on=requested_on)
     services.move_round(review_round=ad_hoc, to_state=State.PUBLIC_POSTING, by=writer(), on=requested_on)
-    services.move_round(review_round=ad_hoc, to_state=State.APPROVED, by=writer(), on=decided_on)
+    services.move_round(
+        review_round=ad_hoc,
+        to_state=State.APPROVED,
+        by=writer(),
+        on=decided_on,
+        decision_number="1/QĐ-UBND",
+        decision_on=decided_on,
+    )
     return ad_hoc.reviews.get()
 
 
