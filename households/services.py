@@ -485,6 +485,10 @@ class HouseholdFacts:
             supports=tuple(sorted(s.support for s in review.supports.all())),
         )
 
+    def as_values(self) -> dict:
+        """The facts as plain values, as an import's record of the values before keeps them."""
+        return {**vars(self), "causes": list(self.causes), "supports": list(self.supports)}
+
     def check(self, category: str) -> None:
         """Unknown choices are refused; causes of poverty belong to poor and near-poor households."""
         if set(self.causes) - set(CauseOfPoverty.values) or set(self.supports) - set(SupportKind.values):

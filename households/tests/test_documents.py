@@ -143,8 +143,9 @@ def test_the_summary_page_links_to_its_document(small_commune, client_of, viewer
 
 # session, user, profile (3); the commune with its district and province (1); years (1); this and
 # last year by village (1; the commune total is their sum), village names, indicator counts (2); the
-# poor and near-poor households by group and by cause of poverty (2); the listed households and their heads (2); the roll-up: this and last year by commune of the province
-# (1; district and province totals are their sums), names of the district's communes (1); the issuer.
+# poor and near-poor households by group and by cause of poverty (2); the listed households and their
+# heads (2); the roll-up: this and last year by commune of the province (1; district and province
+# totals are their sums), names of the district's communes (1); the issuer.
 SUMMARY_DOCUMENT_QUERIES = 15
 
 
