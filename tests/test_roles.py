@@ -110,6 +110,7 @@ EXPECTATIONS = {
     "households:member_move": form("member", HOUSEHOLDS),
     "households:rounds": Expect(None),
     "households:round": Expect("round"),
+    "households:round_recognition": Expect("round"),
     "households:round_move": post_only("round", HOUSEHOLDS),
     "households:round_list_households": post_only("round", HOUSEHOLDS),
     "households:complaint_add": post_only("round", HOUSEHOLDS),
@@ -170,6 +171,7 @@ EXPECTATIONS = {
     "households:commune_summary_xlsx": Expect("commune"),
     "households:export": Expect(None),
     "households:round_xlsx": Expect("round"),
+    "households:round_recognition_xlsx": Expect("round"),
     "households:imports": Expect(None),
     "households:import_new": form(None, HOUSEHOLDS),
 }
