@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils import translation
 
 from core.spreadsheets import xlsx_sheets_response
+from households import poverty
 from households.access import get_round_for
 from households.imports.columns import choice_label_vi
 from households.models import Category
@@ -17,6 +18,14 @@ def round_recognition(request, pk):
         "households/recognition.html",
         {"round": review_round, "lists": recognition_lists(review_round)},
     )
+
+
+# A sheet's title holds 31 characters: the lists' names, shortened.
+SHEET_TITLES = {
+    poverty.POOR_AND_NEAR_POOR_LIST: "1. Hộ nghèo, hộ cận nghèo",
+    poverty.ESCAPED_POVERTY_LIST: "2. Hộ thoát nghèo",
+    poverty.ESCAPED_NEAR_POVERTY_LIST: "3. Hộ thoát cận nghèo",
+}
 
 
 def _yes(value: bool) -> str:
@@ -60,6 +69,6 @@ def round_recognition_xlsx(request, pk):
                 ]
                 for index, review in enumerate(entry.reviews, start=1)
             ]
-            sheets.append((str(entry.label), headers, rows))
+            sheets.append((SHEET_TITLES[entry.key], headers, rows))
         name = f"cong-nhan-{review_round.commune.code}-{review_round.year}-{review_round.pk}.xlsx"
         return xlsx_sheets_response(name, sheets)
