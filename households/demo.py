@@ -14,7 +14,15 @@ from django.contrib.auth import get_user_model
 from communes import demo as communes_demo
 from communes.models import Commune, Profile, Role
 from households import poverty, services
-from households.models import Household, Member, Person, ReviewRound
+from households.models import (
+    CauseOfPoverty,
+    Household,
+    Member,
+    Person,
+    ReviewRound,
+    SupportKind,
+    is_ethnic_minority,
+)
 
 HOUSEHOLDS_PER_VILLAGE = 14
 YEARS = (2022, 2023)
@@ -161,6 +169,38 @@ def seed_households(commune: Commune, officer) -> list[Household]:
     return households
 
 
+# The causes of poverty the demo draws from, the commonest first (as the province's reports list them).
+DEMO_CAUSES = {
+    CauseOfPoverty.CAPITAL: 6,
+    CauseOfPoverty.SKILLS: 5,
+    CauseOfPoverty.LAND: 4,
+    CauseOfPoverty.MEANS: 3,
+    CauseOfPoverty.NO_JOB: 2,
+    CauseOfPoverty.ILLNESS: 2,
+    CauseOfPoverty.DEPENDANTS: 2,
+    CauseOfPoverty.LABOUR: 1,
+}
+
+
+def facts_for(household: Household, code: str, year: int, category: str) -> services.HouseholdFacts:
+    """The household facts of a demo review, drawn from its own seed (the other draws do not move)."""
+    rng = random.Random(f"facts-{code}-{year}")
+    poor = category in (poverty.POOR, poverty.NEAR_POOR)
+    causes = {_pick(rng, DEMO_CAUSES) for _ in range(rng.randint(1, 2))} if poor else set()
+    supports = {SupportKind.HEALTH_INSURANCE} if poor else set()
+    if poor and rng.random() < 0.4:
+        supports.add(SupportKind.CREDIT)
+    if poor and rng.random() < 0.2:
+        supports.add(SupportKind.PRODUCTION)
+    return services.HouseholdFacts(
+        ethnic_minority=is_ethnic_minority(household.ethnicity),
+        no_working_capacity=poor and rng.random() < 0.05,
+        meritorious=rng.random() < 0.03,
+        causes=tuple(sorted(causes)),
+        supports=tuple(sorted(supports)),
+    )
+
+
 def seed_round(commune: Commune, year: int, households: list[Household], officer) -> None:
     if ReviewRound.objects.filter(commune=commune, year=year, kind=ReviewRound.Kind.PERIODIC).exists():
         return
@@ -180,6 +220,7 @@ def seed_round(commune: Commune, year: int, households: list[Household], officer
             review=review,
             **answers,
             evidence="Phiếu B2 do rà soát viên thôn điền, chủ hộ ký xác nhận.",
+            facts=facts_for(review.household, f"{commune.code}-{review.household.code}", year, category),
             by=officer,
             on=on(State.SURVEY) + datetime.timedelta(days=review.household.pk % 30),
         )
