@@ -280,8 +280,8 @@ def record_survey(
     by,
     on: datetime.date | None = None,
 ) -> poverty.Classification:
-    """Saves the survey answers, the household facts and the category the answers give. The computed
-    category is never typed."""
+    """Saves the survey answers, the household facts (if given: else they stay as recorded) and the
+    category the answers give. The computed category is never typed."""
     _require_writer(by)
     review.round = _locked_round(review.round_id)
     if not review.round.accepts_answers:
@@ -296,21 +296,22 @@ def record_survey(
         )
     except poverty.ClassificationError as error:
         raise ValidationError(str(error)) from error
-    facts = facts or HouseholdFacts()
-    facts.check(result.category)
+    if facts is not None:
+        facts.check(result.category)
+        review.ethnic_minority = facts.ethnic_minority
+        review.no_working_capacity = facts.no_working_capacity
+        review.meritorious = facts.meritorious
     review.monthly_income_per_person = monthly_income_per_person
     review.a_points = a_points
     review.evidence = evidence.strip()
-    review.ethnic_minority = facts.ethnic_minority
-    review.no_working_capacity = facts.no_working_capacity
-    review.meritorious = facts.meritorious
     review.apply(result)
     review.surveyed_on = on or today()
     review.surveyed_by = by
     review.save()
     _replace_rows(review.deprivations, Deprivation, "indicator", deprived, review)
-    _replace_rows(review.causes, PovertyCause, "cause", facts.causes, review)
-    _replace_rows(review.supports, SupportReceived, "support", facts.supports, review)
+    if facts is not None:
+        _replace_rows(review.causes, PovertyCause, "cause", facts.causes, review)
+        _replace_rows(review.supports, SupportReceived, "support", facts.supports, review)
     return result
 
 

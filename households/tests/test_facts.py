@@ -316,3 +316,14 @@ def test_the_summary_tables_run_a_constant_number_of_queries(
     with django_assert_num_queries(COMMUNE_SUMMARY_QUERIES):
         response = client.get(reverse("households:commune_summary", args=[commune.pk]), {"year": 2023})
     assert response.context["groups"][0].poor == 2 + extra
+
+
+def test_a_survey_saved_without_facts_leaves_them_as_recorded(survey_round):
+    review = _review(survey_round, "F1")
+    services.record_survey(
+        review=review, by=writer(), facts=Facts(meritorious=True, causes=("land",)), **ANSWERS["poor"]
+    )
+    services.record_survey(review=review, by=writer(), **ANSWERS["near_poor"])
+    review.refresh_from_db()
+    assert review.category == "near_poor"
+    assert Facts.of(review) == Facts(meritorious=True, causes=("land",))
