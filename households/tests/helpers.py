@@ -75,12 +75,23 @@ def decide(review_round, *, by=None):
     for state, day in (
         (State.VILLAGE_MEETING, datetime.date(year, 11, 1)),
         (State.PUBLIC_POSTING, datetime.date(year, 11, 10)),
-        (State.APPROVED, datetime.date(year, 12, 1)),
     ):
-        decision = {"decision_number": "1/QĐ-UBND", "decision_on": day} if state == State.APPROVED else {}
-        services.move_round(review_round=review_round, to_state=state, by=by, on=day, **decision)
+        services.move_round(review_round=review_round, to_state=state, by=by, on=day)
+    approve(review_round, on=datetime.date(year, 12, 1), by=by)
     review_round.refresh_from_db()
     return review_round
+
+
+def approve(review_round, *, on, by=None, number="1/QĐ-UBND"):
+    """The approval, with the commune chairman's decision of the same day."""
+    return services.move_round(
+        review_round=review_round,
+        to_state=State.APPROVED,
+        by=by or writer(),
+        on=on,
+        decision_number=number,
+        decision_on=on,
+    )
 
 
 def decided_year(commune, year, categories: dict, *, by=None):

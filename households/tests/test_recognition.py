@@ -14,7 +14,7 @@ from django.utils import translation
 from households import poverty, services
 from households.models import Certificate, ReviewRound
 from households.recognition import recognition_lists
-from households.tests.helpers import decided_year, make_household, open_survey, survey_as, writer
+from households.tests.helpers import approve, decided_year, make_household, open_survey, survey_as, writer
 
 pytestmark = pytest.mark.django_db
 State = ReviewRound.State
@@ -118,6 +118,18 @@ def test_the_approval_records_the_decision_and_numbers_the_certificates_in_list_
     assert {c.issued_on for c in certificates} == {D(2022, 11, 28)}
 
 
+def _decided_ad_hoc(household, category):
+    """An ad-hoc review requested on 15/12/2022, decided on 22/12/2022."""
+    ad_hoc = services.request_ad_hoc_review(household=household, requested_on=D(2022, 12, 15), by=writer())
+    survey_as(ad_hoc.reviews.get(), category)
+    for state in (State.VILLAGE_MEETING, State.PUBLIC_POSTING):
+        services.move_round(review_round=ad_hoc, to_state=state, by=writer(), on=D(2022, 12, 16))
+    ad_hoc.refresh_from_db()
+    approve(ad_hoc, on=D(2022, 12, 22), number="140/QĐ-UBND")
+    ad_hoc.refresh_from_db()
+    return ad_hoc
+
+
 def test_certificate_numbers_are_stable_on_a_second_approval_and_go_on_in_the_year(posted_round):
     _approve(posted_round, decision_number="125/QĐ-UBND", decision_on=D(2022, 12, 1))
     numbers = dict(Certificate.objects.values_list("review_id", "number"))
@@ -128,20 +140,7 @@ def test_certificate_numbers_are_stable_on_a_second_approval_and_go_on_in_the_ye
     assert dict(Certificate.objects.values_list("review_id", "number")) == numbers
     assert posted_round.decision_number == "125/QĐ-UBND"
     # An ad-hoc review decided later in the year continues the commune's numbers.
-    household = make_household(posted_round.commune, "D1")
-    ad_hoc = services.request_ad_hoc_review(household=household, requested_on=D(2022, 12, 15), by=writer())
-    survey_as(ad_hoc.reviews.get(), POOR)
-    for state in (State.VILLAGE_MEETING, State.PUBLIC_POSTING):
-        services.move_round(review_round=ad_hoc, to_state=state, by=writer(), on=D(2022, 12, 16))
-    ad_hoc.refresh_from_db()
-    services.move_round(
-        review_round=ad_hoc,
-        to_state=State.APPROVED,
-        by=writer(),
-        on=D(2022, 12, 22),
-        decision_number="140/QĐ-UBND",
-        decision_on=D(2022, 12, 22),
-    )
+    ad_hoc = _decided_ad_hoc(make_household(posted_round.commune, "D1"), POOR)
     assert ad_hoc.reviews.get().certificate.number == 4
 
 
@@ -184,16 +183,7 @@ def test_an_ad_hoc_decision_compares_with_the_periodic_one_of_the_year(geography
     commune = geography["muong_hoong"]
     household = make_household(commune, "F1")
     decided_year(commune, 2022, {household: POOR})
-    ad_hoc = services.request_ad_hoc_review(household=household, requested_on=D(2022, 12, 15), by=writer())
-    survey_as(ad_hoc.reviews.get(), AVG)
-    for state in (State.VILLAGE_MEETING, State.PUBLIC_POSTING):
-        services.move_round(review_round=ad_hoc, to_state=state, by=writer(), on=D(2022, 12, 16))
-    ad_hoc.refresh_from_db()
-    decision = {"decision_number": "141/QĐ-UBND", "decision_on": D(2022, 12, 22)}
-    services.move_round(
-        review_round=ad_hoc, to_state=State.APPROVED, by=writer(), on=D(2022, 12, 22), **decision
-    )
-    ad_hoc.refresh_from_db()
+    ad_hoc = _decided_ad_hoc(household, AVG)
     lists = {entry.key: len(entry.reviews) for entry in recognition_lists(ad_hoc)}
     assert lists == {LIST_1: 0, LIST_2: 1, LIST_3: 0}
 

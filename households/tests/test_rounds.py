@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from communes.models import today
 from households import services
 from households.models import Complaint, HouseholdReview, ReviewRound
-from households.tests.helpers import decide, make_household, open_survey, survey_as, writer
+from households.tests.helpers import approve, decide, make_household, open_survey, survey_as, writer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 State = ReviewRound.State
@@ -110,14 +110,7 @@ def test_approval_waits_for_the_posting_to_end_and_the_complaints_to_be_rechecke
     )
     survey_round.refresh_from_db()
     with pytest.raises(ValidationError, match="runs until 20/11/2022"):
-        services.move_round(
-            review_round=survey_round,
-            to_state=State.APPROVED,
-            by=writer(),
-            on=datetime.date(2022, 11, 15),
-            decision_number="1/QĐ-UBND",
-            decision_on=datetime.date(2022, 11, 15),
-        )
+        approve(survey_round, on=datetime.date(2022, 11, 15))
     complaint = services.record_complaint(
         complaint=Complaint(
             round=survey_round, received_on=datetime.date(2022, 11, 12), content="Hộ H1 khó khăn hơn"
@@ -125,24 +118,10 @@ def test_approval_waits_for_the_posting_to_end_and_the_complaints_to_be_rechecke
         by=writer(),
     )
     with pytest.raises(ValidationError, match="1 complaints are still open"):
-        services.move_round(
-            review_round=survey_round,
-            to_state=State.APPROVED,
-            by=writer(),
-            on=datetime.date(2022, 11, 25),
-            decision_number="1/QĐ-UBND",
-            decision_on=datetime.date(2022, 11, 25),
-        )
+        approve(survey_round, on=datetime.date(2022, 11, 25))
     complaint.outcome, complaint.resolved_on = "Đã xác minh lại", datetime.date(2022, 11, 18)
     complaint.save()
-    services.move_round(
-        review_round=survey_round,
-        to_state=State.APPROVED,
-        by=writer(),
-        on=datetime.date(2022, 11, 25),
-        decision_number="1/QĐ-UBND",
-        decision_on=datetime.date(2022, 11, 25),
-    )
+    approve(survey_round, on=datetime.date(2022, 11, 25))
 
 
 def test_a_decided_round_is_read_only(survey_round):
@@ -255,14 +234,7 @@ def test_an_ad_hoc_request_has_a_15_day_deadline_and_is_listed_when_overdue(hous
     services.move_round(
         review_round=review_round, to_state=State.PUBLIC_POSTING, by=writer(), on=datetime.date(2024, 3, 20)
     )
-    services.move_round(
-        review_round=review_round,
-        to_state=State.APPROVED,
-        by=writer(),
-        on=datetime.date(2024, 3, 28),
-        decision_number="1/QĐ-UBND",
-        decision_on=datetime.date(2024, 3, 28),
-    )
+    approve(review_round, on=datetime.date(2024, 3, 28))
     assert list(ReviewRound.objects.overdue(on=datetime.date(2024, 4, 30))) == []
 
 
@@ -281,14 +253,7 @@ def test_a_later_ad_hoc_decision_is_the_category_of_the_year(survey_round, geogr
     services.move_round(
         review_round=ad_hoc, to_state=State.PUBLIC_POSTING, by=writer(), on=datetime.date(2022, 12, 16)
     )
-    services.move_round(
-        review_round=ad_hoc,
-        to_state=State.APPROVED,
-        by=writer(),
-        on=datetime.date(2022, 12, 22),
-        decision_number="1/QĐ-UBND",
-        decision_on=datetime.date(2022, 12, 22),
-    )
+    approve(ad_hoc, on=datetime.date(2022, 12, 22))
     annotated = type(household).objects.with_latest_category().with_category_in(2022).get(pk=household.pk)
     assert annotated.latest_category == annotated.year_category == "poor"
     assert annotated.latest_category_year == 2022
@@ -317,14 +282,7 @@ def _ad_hoc(household, *, requested_on, decided_on, category):
     survey_as(ad_hoc.reviews.get(), category)
     services.move_round(review_round=ad_hoc, to_state=State.VILLAGE_MEETING, by=writer(), on=requested_on)
     services.move_round(review_round=ad_hoc, to_state=State.PUBLIC_POSTING, by=writer(), on=requested_on)
-    services.move_round(
-        review_round=ad_hoc,
-        to_state=State.APPROVED,
-        by=writer(),
-        on=decided_on,
-        decision_number="1/QĐ-UBND",
-        decision_on=decided_on,
-    )
+    approve(ad_hoc, on=decided_on)
     return ad_hoc.reviews.get()
 
 
