@@ -34,6 +34,7 @@ from households.access import (
     times_in,
 )
 from households.models import (
+    Certificate,
     Complaint,
     Deprivation,
     FarmAverageRecord,
@@ -43,9 +44,11 @@ from households.models import (
     ImportRecord,
     Member,
     Person,
+    PovertyCause,
     ReviewRequest,
     ReviewRound,
     RoundStep,
+    SupportReceived,
 )
 
 HISTORY_PAGE = 100  # entries per page of an admin history, as Django's own view
@@ -57,6 +60,9 @@ REVIEW_FIELDS = [
     "final_category",
     "final_reason",
     "category",
+    "ethnic_minority",
+    "no_working_capacity",
+    "meritorious",
     "surveyed_on",
     "surveyed_by",
     "final_set_by",
@@ -182,6 +188,24 @@ class DeprivationInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class PovertyCauseInline(ReadOnlyInline):
+    model = PovertyCause
+    fields = ["cause"]
+    readonly_fields = fields
+
+
+class SupportReceivedInline(ReadOnlyInline):
+    model = SupportReceived
+    fields = ["support"]
+    readonly_fields = fields
+
+
+class CertificateInline(ReadOnlyInline):
+    model = Certificate
+    fields = ["code", "year", "issued_on"]
+    readonly_fields = fields
+
+
 class RoundStepInline(ReadOnlyInline):
     model = RoundStep
     fields = ["state", "on", "by", "note", "recorded_at"]
@@ -205,7 +229,15 @@ class ReviewRoundAdmin(ScopedModelAdmin):
     list_select_related = ["commune"]
     search_fields = ["commune__name", "commune__name_folded"]
     autocomplete_fields = ["commune"]
-    readonly_fields = ["state", "posting_ends_on", "decided_on", "lists_every_household"]
+    # The decision is recorded with the approval (services.move_round), never typed here.
+    readonly_fields = [
+        "state",
+        "posting_ends_on",
+        "decided_on",
+        "decision_number",
+        "decision_signer",
+        "lists_every_household",
+    ]
     inlines = [RoundStepInline, ComplaintInline]
 
     def get_readonly_fields(self, request, obj=None):
@@ -233,7 +265,7 @@ class HouseholdReviewAdmin(ScopedModelAdmin):
     search_fields = ["household__code", "household__head_name_folded"]
     autocomplete_fields = ["household", "round"]
     readonly_fields = REVIEW_FIELDS
-    inlines = [DeprivationInline]
+    inlines = [DeprivationInline, PovertyCauseInline, SupportReceivedInline, CertificateInline]
 
     def get_readonly_fields(self, request, obj=None):
         """A review belongs to its round and household for good; moving it would rewrite the figures."""
@@ -261,6 +293,49 @@ class DeprivationAdmin(ScopedModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["review", "indicator"] if obj else []
+
+
+class ReadOnlyAdmin(ScopedModelAdmin):
+    """Facts and certificates are written by the survey and the approval only: shown, never edited."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PovertyCause)
+class PovertyCauseAdmin(ReadOnlyAdmin):
+    scope = reviews_for
+    scope_path = "review"
+    list_display = ["review", "cause"]
+    list_filter = ["cause", "review__round__year"]
+    list_select_related = ["review__household", "review__round__commune"]
+    search_fields = ["review__household__code", "review__household__head_name_folded"]
+
+
+@admin.register(SupportReceived)
+class SupportReceivedAdmin(ReadOnlyAdmin):
+    scope = reviews_for
+    scope_path = "review"
+    list_display = ["review", "support"]
+    list_filter = ["support", "review__round__year"]
+    list_select_related = ["review__household", "review__round__commune"]
+    search_fields = ["review__household__code", "review__household__head_name_folded"]
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyAdmin):
+    scope = reviews_for
+    scope_path = "review"
+    list_display = ["code", "review", "commune", "year", "issued_on"]
+    list_filter = ["year"]
+    list_select_related = ["review__household", "review__round__commune", "commune"]
+    search_fields = ["review__household__code", "review__household__head_name_folded"]
 
 
 @admin.register(RoundStep)

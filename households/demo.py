@@ -16,7 +16,15 @@ from django.contrib.auth import get_user_model
 from communes import demo as communes_demo
 from communes.models import Commune, Profile, Role
 from households import poverty, services
-from households.models import Household, Member, Person, ReviewRound
+from households.models import (
+    CauseOfPoverty,
+    Household,
+    Member,
+    Person,
+    ReviewRound,
+    SupportKind,
+    is_ethnic_minority,
+)
 
 HOUSEHOLDS_PER_VILLAGE = 14
 LIST_YEARS = (2022, 2023)  # made by the periodic reviews of late 2021 and late 2022
@@ -60,6 +68,8 @@ STEP_DATES = {  # the legal steps of the periodic review, within 1 September –
     ReviewRound.State.APPROVED: (12, 5),
     ReviewRound.State.REPORTED: (12, 12),
 }
+# The commune chairman who signs the decisions recognising each year's lists (an invented name).
+SIGNER = "Y Thị Hoa"
 OFFICERS = {
     communes_demo.MUONG_HOONG["code"]: ("mh_canbo", "A Dũng", "Công chức Văn hóa - Xã hội xã Mường Hoong"),
     communes_demo.NGOC_LINH_OLD["code"]: ("nl_canbo", "Y Hoa", "Công chức Văn hóa - Xã hội xã Ngọc Linh"),
@@ -163,6 +173,38 @@ def seed_households(commune: Commune, officer) -> list[Household]:
     return households
 
 
+# The causes of poverty the demo draws from, the commonest first (as the province's reports list them).
+DEMO_CAUSES = {
+    CauseOfPoverty.CAPITAL: 6,
+    CauseOfPoverty.SKILLS: 5,
+    CauseOfPoverty.LAND: 4,
+    CauseOfPoverty.MEANS: 3,
+    CauseOfPoverty.NO_JOB: 2,
+    CauseOfPoverty.ILLNESS: 2,
+    CauseOfPoverty.DEPENDANTS: 2,
+    CauseOfPoverty.LABOUR: 1,
+}
+
+
+def facts_for(household: Household, code: str, year: int, category: str) -> services.HouseholdFacts:
+    """The household facts of a demo review, drawn from its own seed (the other draws do not move)."""
+    rng = random.Random(f"facts-{code}-{year}")
+    poor = category in (poverty.POOR, poverty.NEAR_POOR)
+    causes = {_pick(rng, DEMO_CAUSES) for _ in range(rng.randint(1, 2))} if poor else set()
+    supports = {SupportKind.HEALTH_INSURANCE} if poor else set()
+    if poor and rng.random() < 0.4:
+        supports.add(SupportKind.CREDIT)
+    if poor and rng.random() < 0.2:
+        supports.add(SupportKind.PRODUCTION)
+    return services.HouseholdFacts(
+        ethnic_minority=is_ethnic_minority(household.ethnicity),
+        no_working_capacity=poor and rng.random() < 0.05,
+        meritorious=rng.random() < 0.03,
+        causes=tuple(sorted(causes)),
+        supports=tuple(sorted(supports)),
+    )
+
+
 def seed_round(commune: Commune, list_year: int, households: list[Household], officer) -> None:
     """The periodic review held in late `list_year` − 1, which makes the lists of `list_year`."""
     year = list_year - 1
@@ -184,6 +226,7 @@ def seed_round(commune: Commune, list_year: int, households: list[Household], of
             review=review,
             **answers,
             evidence="Phiếu B2 do rà soát viên thôn điền, chủ hộ ký xác nhận.",
+            facts=facts_for(review.household, f"{commune.code}-{review.household.code}", year, category),
             by=officer,
             on=on(State.SURVEY) + datetime.timedelta(days=review.household.pk % 30),
         )
@@ -221,7 +264,18 @@ def seed_round(commune: Commune, list_year: int, households: list[Household], of
         (State.APPROVED, "Chủ tịch UBND xã quyết định công nhận danh sách hộ nghèo, hộ cận nghèo."),
         (State.REPORTED, "Báo cáo Chủ tịch UBND huyện Đắk Glei."),
     ):
-        services.move_round(review_round=review_round, to_state=state, by=officer, on=on(state), note=note)
+        decision = (
+            {
+                "decision_number": f"{100 + year % 100}/QĐ-UBND",
+                "decision_on": on(state),
+                "decision_signer": SIGNER,
+            }
+            if state == State.APPROVED
+            else {}
+        )
+        services.move_round(
+            review_round=review_round, to_state=state, by=officer, on=on(state), note=note, **decision
+        )
 
 
 def seed_farm_average(commune: Commune, households: list[Household], officer) -> None:

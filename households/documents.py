@@ -63,7 +63,7 @@ def summary_document_context(request, commune) -> dict:
 
 
 def commune_summary_document(request, pk, as_pdf=False):
-    """13 queries whatever the number of households and villages (see tests/test_documents.py)."""
+    """15 queries whatever the number of households and villages (see tests/test_documents.py)."""
     commune = get_commune_for(request.user, pk)
     with translation.override("vi"):
         context = summary_document_context(request, commune)
@@ -142,6 +142,8 @@ def commune_summary_xlsx(request, pk):
                     for r in context["indicators"]
                 ],
             ),
+            ("Theo nhóm", ["Nhóm đối tượng", *SHARE_HEADERS], _share_cells(context["groups"])),
+            ("Nguyên nhân nghèo", ["Nguyên nhân nghèo", *SHARE_HEADERS], _share_cells(context["causes"])),
             (
                 "Danh sách hộ",
                 [
@@ -167,6 +169,13 @@ def commune_summary_xlsx(request, pk):
             ("Tổng hợp", ["Đơn vị", *FIGURE_HEADERS], units),
         ]
         return xlsx_sheets_response(f"tong-hop-ra-soat-{commune.code}-{context['year']}.xlsx", sheets)
+
+
+SHARE_HEADERS = ["Hộ nghèo", "Tỷ lệ trong hộ nghèo (%)", "Hộ cận nghèo", "Tỷ lệ trong hộ cận nghèo (%)"]
+
+
+def _share_cells(rows) -> list[list]:
+    return [[str(r.label), r.poor, _float(r.poor_rate), r.near_poor, _float(r.near_poor_rate)] for r in rows]
 
 
 def _float(value):

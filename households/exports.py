@@ -14,15 +14,23 @@ from communes.models import AreaType
 from core.spreadsheets import xlsx_response
 from households.access import citizen_id_as_shown, get_round_for, households_for
 from households.forms import HouseholdFilterForm
-from households.imports.columns import HOUSEHOLD_COLUMNS, choice_label_vi, review_columns
+from households.imports.columns import (
+    CHOICE_SEPARATOR,
+    FACT_FLAG_COLUMNS,
+    HOUSEHOLD_COLUMNS,
+    choice_label_vi,
+    review_columns,
+)
 from households.models import (
     Category,
+    CauseOfPoverty,
     Household,
     Livelihood,
     Member,
     Relation,
     ReviewRequest,
     Sex,
+    SupportKind,
     households_on_lists,
     households_to_review,
 )
@@ -124,7 +132,7 @@ def round_results_xlsx(request, pk):
     ]
     reviews = (
         review_round.reviews.select_related("household__village")
-        .prefetch_related("deprivations")
+        .prefetch_related("deprivations", "causes", "supports")
         .order_by("household__village__name", "household__code")
     )
 
@@ -140,6 +148,9 @@ def round_results_xlsx(request, pk):
                 *["x" if i.key in deprived else "" for i in standard.indicators],
                 review.evidence,
                 _date(review.surveyed_on),
+                *["x" if getattr(review, c.key) else "" for c in FACT_FLAG_COLUMNS],
+                CHOICE_SEPARATOR.join(sorted(_label(CauseOfPoverty, c.cause) for c in review.causes.all())),
+                CHOICE_SEPARATOR.join(sorted(_label(SupportKind, s.support) for s in review.supports.all())),
                 _label(Category, review.computed_category),
                 _label(Category, review.final_category),
                 review.final_reason,

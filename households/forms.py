@@ -12,6 +12,7 @@ from households import poverty, procedure, summaries
 from households.access import IDENTITY_NUMBERS, can_see_citizen_ids, citizen_id_as_shown
 from households.models import (
     Category,
+    CauseOfPoverty,
     Complaint,
     Deprivation,
     FarmAverageRecord,
@@ -22,6 +23,7 @@ from households.models import (
     Relation,
     ReviewRequest,
     ReviewRound,
+    SupportKind,
 )
 
 
@@ -259,9 +261,23 @@ class MoveRoundForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Minutes, participants and share agreeing, decision number…"),
     )
+    # The approval records the commune chairman's decision (required there, by the service).
+    decision_number = forms.CharField(
+        label=_("Decision number"),
+        required=False,
+        max_length=40,
+        help_text=_("For the approval: the commune chairman's decision, for example 125/QĐ-UBND."),
+    )
+    decision_on = forms.DateField(label=_("Decision date"), required=False, widget=date_input())
+    decision_signer = forms.CharField(label=_("Signed by"), required=False, max_length=120)
 
-    def __init__(self, *args, **kwargs):
+    DECISION_FIELDS = ("decision_number", "decision_on", "decision_signer")
+
+    def __init__(self, *args, approval: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not approval:
+            for name in self.DECISION_FIELDS:
+                del self.fields[name]
         self.fields["posting_ends_on"].help_text = _(
             "For the public posting: empty means %(days)s working days (to confirm)."
         ) % {"days": procedure.POSTING_WORKING_DAYS}
@@ -286,6 +302,24 @@ class SurveyForm(forms.Form):
     evidence = forms.CharField(
         label=_("Evidence notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    ethnic_minority = forms.BooleanField(label=_("Ethnic-minority household"), required=False)
+    no_working_capacity = forms.BooleanField(label=_("Household without working capacity"), required=False)
+    meritorious = forms.BooleanField(label=_("Household of people with meritorious service"), required=False)
+    causes = forms.MultipleChoiceField(
+        label=_("Causes of poverty"),
+        required=False,
+        choices=CauseOfPoverty.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For poor and near-poor households."),
+    )
+    supports = forms.MultipleChoiceField(
+        label=_("Support received"),
+        required=False,
+        choices=SupportKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    FACT_FIELDS = ("ethnic_minority", "no_working_capacity", "meritorious", "causes", "supports")
 
     def __init__(self, *args, standard: poverty.Standard, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,7 +10,15 @@ from communes.models import Commune
 from core.generation import BulkTable, Run, reset_sequences
 from core.text import fold
 from households import poverty, procedure
-from households.models import Deprivation, Household, HouseholdReview, Member, Person, ReviewRound
+from households.models import (
+    Deprivation,
+    Household,
+    HouseholdReview,
+    Member,
+    Person,
+    ReviewRound,
+    is_ethnic_minority,
+)
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "A", "Y", "Hồ", "Đinh", "Rơ Châm", "Hà", "Lò", "Vi", "Triệu"]
 MIDDLE_MALE = ["Văn", "Đức", "Hữu", "Minh", "Thanh", ""]
@@ -102,6 +110,9 @@ def generate_households(run: Run, communes: list[Commune], *, households: int, p
             "category",
             "counting_year",
             "evidence",
+            "ethnic_minority",
+            "no_working_capacity",
+            "meritorious",
             "surveyed_on",
             "surveyed_by",
             "final_set_by",
@@ -136,7 +147,7 @@ def generate_households(run: Run, communes: list[Commune], *, households: int, p
                 fold(head),
                 "",
                 commune.area_type,
-                run.random.choice(ETHNICITIES),
+                (ethnicity := run.random.choice(ETHNICITIES)),
                 run.random.choice(LIVELIHOODS),
                 None,
                 None,
@@ -185,6 +196,9 @@ def generate_households(run: Run, communes: list[Commune], *, households: int, p
                     category,
                     rounds[year].list_year,  # the only decided review of those lists: it counts
                     "",
+                    is_ethnic_minority(ethnicity),
+                    False,
+                    False,
                     datetime.date(year, 10, 1),
                     None,
                     None,

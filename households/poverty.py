@@ -439,3 +439,32 @@ def transition(previous: str | None, current: str | None) -> str | None:
         (NEAR_POOR, "other"): ESCAPED_NEAR_POVERTY,
         ("other", NEAR_POOR): NEWLY_NEAR_POOR,
     }[(before, after)]
+
+
+# The three lists the commune chairman's decision recognises (DOMAIN.md §4 step 5).
+POOR_AND_NEAR_POOR_LIST = "poor_and_near_poor"
+ESCAPED_POVERTY_LIST = "escaped_poverty"
+ESCAPED_NEAR_POVERTY_LIST = "escaped_near_poverty"
+RECOGNITION_LISTS = (POOR_AND_NEAR_POOR_LIST, ESCAPED_POVERTY_LIST, ESCAPED_NEAR_POVERTY_LIST)
+RECOGNITION_LIST_LABELS = {
+    POOR_AND_NEAR_POOR_LIST: gettext_lazy("Poor and near-poor households after the review"),
+    ESCAPED_POVERTY_LIST: gettext_lazy("Households that escaped poverty"),
+    ESCAPED_NEAR_POVERTY_LIST: gettext_lazy("Households that escaped near-poverty"),
+}
+
+
+def recognition_lists(previous: str | None, current: str | None) -> tuple[str, ...]:
+    """The lists of the decision a household is on, from its previous category and the review's.
+
+    "Thoát nghèo" is read literally, no longer poor: a poor household now near-poor escaped poverty
+    and is on the near-poor list too. A near-poor household now poor did not escape near-poverty (it
+    became poor). Without a previous category a household escaped nothing."""
+    lists = []
+    if current in (POOR, NEAR_POOR):
+        lists.append(POOR_AND_NEAR_POOR_LIST)
+    kind = transition(previous, current)
+    if kind in (ESCAPED_POVERTY, POOR_TO_NEAR_POOR):
+        lists.append(ESCAPED_POVERTY_LIST)
+    if kind == ESCAPED_NEAR_POVERTY:
+        lists.append(ESCAPED_NEAR_POVERTY_LIST)
+    return tuple(lists)

@@ -270,3 +270,26 @@ def check_move(move: Move) -> None:
                 _("%(count)s complaints are still open: re-check them before the results move on.")
                 % {"count": move.open_complaints}
             )
+
+
+def check_decision(
+    number: str,
+    decided_on: datetime.date | None,
+    *,
+    today: datetime.date,
+    posting_ends_on: datetime.date | None = None,
+) -> None:
+    """The approval records the commune chairman's decision: its number and date are required."""
+    if not number.strip():
+        raise ValidationError(
+            _("Enter the number of the commune chairman's decision (for example 125/QĐ-UBND).")
+        )
+    if decided_on is None:
+        raise ValidationError(_("Enter the date of the commune chairman's decision."))
+    if decided_on > today:
+        raise ValidationError(_("The decision cannot be dated in the future."))
+    if posting_ends_on and decided_on < posting_ends_on:
+        raise ValidationError(
+            _("The decision cannot be dated before the public posting ends (%(date)s).")
+            % {"date": _date(posting_ends_on)}
+        )

@@ -16,10 +16,13 @@ from households.access import can_write, get_review_for, get_round_for, rounds_f
 from households.forms import ComplaintForm, FinalCategoryForm, MoveRoundForm, OpenRoundForm, SurveyForm
 from households.models import (
     Category,
+    CauseOfPoverty,
     HouseholdReview,
     ReviewRequest,
     ReviewRound,
+    SupportKind,
     households_on_lists,
+    is_ethnic_minority,
 )
 from households.models.requests import LISTED_CATEGORIES
 
@@ -114,7 +117,9 @@ def round_detail(request, pk):
     write = can_write(request.user)
     steps_in_law = review_round.procedure
     moves = list(review_round.allowed_moves()) if write else []
-    move_form = MoveRoundForm(initial={"to_state": moves[0] if moves else None})
+    move_form = MoveRoundForm(
+        initial={"to_state": moves[0] if moves else None}, approval=ReviewRound.State.APPROVED in moves
+    )
     if moves:
         move_form.fields["to_state"].choices = [(state, steps_in_law.label(state)) for state in moves]
     steps = list(review_round.steps.select_related("by"))
@@ -157,6 +162,9 @@ def round_move(request, pk):
                 on=form.cleaned_data["on"],
                 note=form.cleaned_data["note"],
                 posting_ends_on=form.cleaned_data["posting_ends_on"],
+                decision_number=form.cleaned_data["decision_number"],
+                decision_on=form.cleaned_data["decision_on"],
+                decision_signer=form.cleaned_data["decision_signer"],
                 by=request.user,
             )
         except ValidationError as error:
@@ -224,13 +232,29 @@ def complaint_resolve(request, pk, complaint_pk):
 # Survey -------------------------------------------------------------------------------------------
 
 
-def _survey_initial(review):
+def _survey_initial(review, facts: services.HouseholdFacts):
     return {
         "monthly_income_per_person": review.monthly_income_per_person,
         "a_points": review.a_points,
         "deprived": review.deprived_keys,
         "evidence": review.evidence,
+        **vars(facts),
+        # Until the survey says otherwise, the household's ethnicity suggests the fact.
+        "ethnic_minority": facts.ethnic_minority
+        if review.is_surveyed
+        else is_ethnic_minority(review.household.ethnicity),
     }
+
+
+def _facts(form) -> services.HouseholdFacts:
+    data = form.cleaned_data
+    return services.HouseholdFacts(
+        ethnic_minority=data["ethnic_minority"],
+        no_working_capacity=data["no_working_capacity"],
+        meritorious=data["meritorious"],
+        causes=tuple(data["causes"]),
+        supports=tuple(data["supports"]),
+    )
 
 
 def _preview_from(form, review):
@@ -254,7 +278,8 @@ def survey(request, pk):
     review_round = review.round
     standard = review_round.standard_definition
     write = can_write(request.user)
-    form = SurveyForm(initial=_survey_initial(review), standard=standard)
+    facts = services.HouseholdFacts.of(review)
+    form = SurveyForm(initial=_survey_initial(review, facts), standard=standard)
     final_form = FinalCategoryForm(
         initial={"final_category": review.final_category, "final_reason": review.final_reason}
     )
@@ -288,6 +313,7 @@ def survey(request, pk):
                         a_points=form.cleaned_data["a_points"],
                         deprived=form.cleaned_data["deprived"],
                         evidence=form.cleaned_data["evidence"],
+                        facts=_facts(form),
                         by=request.user,
                     )
                 except ValidationError as failure:
@@ -318,6 +344,9 @@ def survey(request, pk):
             "household": review.household,
             "standard": standard,
             "form": form,
+            "facts": facts,
+            "cause_labels": [CauseOfPoverty(key).label for key in facts.causes],
+            "support_labels": [SupportKind(key).label for key in facts.supports],
             "final_form": final_form,
             "result": result,
             "error": error,

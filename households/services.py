@@ -9,9 +9,10 @@ the scoped admin, a command) has already resolved the objects within the actor's
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -19,6 +20,8 @@ from communes.models import Commune, today
 from households import poverty, procedure
 from households.access import can_write
 from households.models import (
+    CauseOfPoverty,
+    Certificate,
     Complaint,
     Deprivation,
     FarmAverageRecord,
@@ -26,9 +29,12 @@ from households.models import (
     HouseholdReview,
     Member,
     Person,
+    PovertyCause,
     ReviewRequest,
     ReviewRound,
     RoundStep,
+    SupportKind,
+    SupportReceived,
     households_to_review,
 )
 
@@ -223,20 +229,34 @@ def move_round(
     on: datetime.date | None = None,
     note: str = "",
     posting_ends_on: datetime.date | None = None,
+    decision_number: str = "",
+    decision_on: datetime.date | None = None,
+    decision_signer: str = "",
 ) -> RoundStep:
-    """Moves the round to the next legal step and records who did it and when."""
+    """Moves the round to the next legal step and records who did it and when. The approval records
+    the commune chairman's decision (number and date required, signer) and issues the certificates."""
     _require_writer(by)
+    if to_state == State.APPROVED:
+        # Certificates are numbered per commune and year: one approval of the commune at a time. The
+        # commune is locked before the round, as imports and the opening of a round lock it.
+        lock_commune(review_round.commune)
     review_round = _locked_round(review_round.pk)
     on = on or today()
     check_move(review_round, to_state, on)
     if to_state == State.PUBLIC_POSTING:
         review_round.posting_ends_on = procedure.posting_ends_on(on, posting_ends_on)
     if to_state == State.APPROVED:
-        review_round.decided_on = on
+        procedure.check_decision(
+            decision_number, decision_on, today=today(), posting_ends_on=review_round.posting_ends_on
+        )
+        review_round.decided_on = decision_on
+        review_round.decision_number = decision_number.strip()
+        review_round.decision_signer = decision_signer.strip()
     review_round.state = to_state
     review_round.save()
     if to_state == State.APPROVED:
         count_decision(review_round)
+        issue_certificates(review_round)
     return RoundStep.objects.create(round=review_round, state=to_state, on=on, by=by, note=note.strip())
 
 
@@ -284,10 +304,12 @@ def record_survey(
     deprived: Iterable[str],
     a_points: int | None = None,
     evidence: str = "",
+    facts: "HouseholdFacts | None" = None,
     by,
     on: datetime.date | None = None,
 ) -> poverty.Classification:
-    """Saves the survey answers and the category they give. The computed category is never typed."""
+    """Saves the survey answers, the household facts (if given: else they stay as recorded) and the
+    category the answers give. The computed category is never typed."""
     _require_writer(by)
     review.round = _locked_round(review.round_id)
     if not review.round.accepts_answers:
@@ -302,6 +324,11 @@ def record_survey(
         )
     except poverty.ClassificationError as error:
         raise ValidationError(str(error)) from error
+    if facts is not None:
+        facts.check(result.category)
+        review.ethnic_minority = facts.ethnic_minority
+        review.no_working_capacity = facts.no_working_capacity
+        review.meritorious = facts.meritorious
     review.monthly_income_per_person = monthly_income_per_person
     review.a_points = a_points
     review.evidence = evidence.strip()
@@ -309,12 +336,19 @@ def record_survey(
     review.surveyed_on = on or today()
     review.surveyed_by = by
     review.save()
-    review.deprivations.exclude(indicator__in=deprived).delete()
-    existing = set(review.deprivations.values_list("indicator", flat=True))
-    Deprivation.objects.bulk_create(
-        [Deprivation(review=review, indicator=key) for key in deprived if key not in existing]
-    )
+    _replace_rows(review.deprivations, Deprivation, "indicator", deprived, review)
+    if facts is not None:
+        _replace_rows(review.causes, PovertyCause, "cause", facts.causes, review)
+        _replace_rows(review.supports, SupportReceived, "support", facts.supports, review)
     return result
+
+
+def _replace_rows(related, model, field: str, keys: Iterable[str], review: HouseholdReview) -> None:
+    """The review's rows of `model` become one per key of `keys`: others deleted, new ones added."""
+    keys = sorted(set(keys))
+    related.exclude(**{f"{field}__in": keys}).delete()
+    existing = set(related.values_list(field, flat=True))
+    model.objects.bulk_create([model(review=review, **{field: key}) for key in keys if key not in existing])
 
 
 @transaction.atomic
@@ -656,6 +690,71 @@ def refuse_request(
     request.full_clean()
     request.save()
     return request
+
+
+# Household facts and the recognition ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HouseholdFacts:
+    """The facts recorded with a household's review beside its answers (DOMAIN.md §4a)."""
+
+    ethnic_minority: bool = False
+    no_working_capacity: bool = False
+    meritorious: bool = False
+    causes: tuple[str, ...] = ()
+    supports: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, review: HouseholdReview) -> "HouseholdFacts":
+        """The facts recorded with `review` (its causes and supports prefetched or read here)."""
+        return cls(
+            ethnic_minority=review.ethnic_minority,
+            no_working_capacity=review.no_working_capacity,
+            meritorious=review.meritorious,
+            causes=tuple(sorted(c.cause for c in review.causes.all())),
+            supports=tuple(sorted(s.support for s in review.supports.all())),
+        )
+
+    def as_values(self) -> dict:
+        """The facts as plain values, as an import's record of the values before keeps them."""
+        return {**vars(self), "causes": list(self.causes), "supports": list(self.supports)}
+
+    def check(self, category: str) -> None:
+        """Unknown choices are refused; causes of poverty belong to poor and near-poor households."""
+        if set(self.causes) - set(CauseOfPoverty.values) or set(self.supports) - set(SupportKind.values):
+            raise ValidationError(_("Choose the causes and the support from the lists."))
+        if self.causes and category not in (poverty.POOR, poverty.NEAR_POOR):
+            raise ValidationError(
+                _("Causes of poverty are recorded for poor and near-poor households only: clear them.")
+            )
+
+
+def issue_certificates(review_round: ReviewRound) -> list[Certificate]:
+    """Numbers a certificate for each poor and near-poor household the round's decision recognises,
+    after the commune's last number of the year, in the order of the list (village, household code).
+    Households that already have theirs keep it. Call inside the transaction that approves, with the
+    commune locked."""
+    year = review_round.list_year
+    last = Certificate.objects.filter(commune=review_round.commune, year=year).aggregate(
+        last=models.Max("number")
+    )["last"]
+    reviews = (
+        review_round.reviews.filter(category__in=(poverty.POOR, poverty.NEAR_POOR), certificate__isnull=True)
+        .order_by("household__village__name", "household__code", "pk")
+        .only("pk")
+    )
+    certificates = [
+        Certificate(
+            review=review,
+            commune=review_round.commune,
+            year=year,
+            number=number,
+            issued_on=review_round.decided_on,
+        )
+        for number, review in enumerate(reviews, start=(last or 0) + 1)
+    ]
+    return Certificate.objects.bulk_create(certificates, batch_size=BULK_BATCH)
 
 
 # Many rows at once (imports) ----------------------------------------------------------------------

@@ -12,11 +12,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
+from django.utils.translation import gettext_lazy
 
 from communes.models import Commune, District, Province, Village
 from households import poverty
-from households.models import Deprivation, Household, HouseholdReview, ReviewRound, on_register_in
+from households.models import (
+    CauseOfPoverty,
+    Deprivation,
+    Household,
+    HouseholdReview,
+    PovertyCause,
+    ReviewRound,
+    on_register_in,
+)
 
 CATEGORY_FIELDS = (poverty.POOR, poverty.NEAR_POOR, poverty.AVERAGE, poverty.NOT_POOR)
 COUNTED_TRANSITIONS = tuple(kind for kind in poverty.TRANSITIONS if kind != poverty.UNCHANGED)
@@ -164,6 +173,72 @@ class IndicatorRow:
     near_poor_rate: Decimal | None
 
 
+# Table (d) of DOMAIN.md §4a: the groups of households counted among the poor and the near-poor.
+GROUPS = {
+    "ethnic_minority": gettext_lazy("Ethnic-minority households"),
+    "no_working_capacity": gettext_lazy("Households without working capacity"),
+    "meritorious": gettext_lazy("Households of people with meritorious service"),
+}
+
+
+@dataclass
+class ShareRow:
+    """Households of a group or with a cause among the poor and among the near-poor households, with
+    the share of each (tables d and f)."""
+
+    label: str
+    poor: int
+    poor_rate: Decimal | None
+    near_poor: int
+    near_poor_rate: Decimal | None
+
+    @classmethod
+    def among(cls, label, counts: dict, total: Figures) -> ShareRow:
+        """`counts`: {category: households}; the shares are of the poor and of the near-poor households."""
+        poor, near_poor = counts.get(poverty.POOR, 0), counts.get(poverty.NEAR_POOR, 0)
+        return cls(label, poor, _rate(poor, total.poor), near_poor, _rate(near_poor, total.near_poor))
+
+
+def _counting_reviews(households, year: int):
+    """The reviews that count for `year` of `households` on the register that year."""
+    return HouseholdReview.objects.filter(
+        counting_year=year, household__in=households.existing_in(year).values("pk")
+    )
+
+
+def group_counts(households, year: int) -> dict:
+    """{group: {category: households}} among the poor and near-poor households of `year` (one query)."""
+    rows = (
+        _counting_reviews(households, year)
+        .filter(category__in=(poverty.POOR, poverty.NEAR_POOR))
+        .order_by()
+        .values("category")
+        .annotate(**{group: Count("pk", filter=Q(**{group: True})) for group in GROUPS})
+    )
+    result: dict = {group: {} for group in GROUPS}
+    for row in rows:
+        for group in GROUPS:
+            result[group][row["category"]] = row[group]
+    return result
+
+
+def cause_counts(households, year: int) -> dict:
+    """{cause: {category: households}} among the poor and near-poor households of `year` (one query)."""
+    rows = (
+        PovertyCause.objects.filter(
+            review__in=_counting_reviews(households, year).values("pk"),
+            review__category__in=(poverty.POOR, poverty.NEAR_POOR),
+        )
+        .order_by()
+        .values("cause", "review__category")
+        .annotate(count=Count("pk"))
+    )
+    result: dict = {}
+    for row in rows:
+        result.setdefault(row["cause"], {})[row["review__category"]] = row["count"]
+    return result
+
+
 @dataclass
 class Summary:
     """One year's figures as the summary pages, the printed summary and its workbook show them.
@@ -178,6 +253,9 @@ class Summary:
     rows: list[tuple[Village, Figures]] = field(default_factory=list)
     indicators: list[IndicatorRow] = field(default_factory=list)
     standard: poverty.Standard | None = None
+    # Tables (d) by group and (f) by cause of poverty, among the poor and the near-poor households.
+    groups: list[ShareRow] = field(default_factory=list)
+    causes: list[ShareRow] = field(default_factory=list)
     # The area, by commune as recorded, district, province and (if asked) today's commune.
     communes: list[tuple[Commune, Figures]] = field(default_factory=list)
     districts: list[tuple[District | None, Figures]] = field(default_factory=list)
@@ -228,6 +306,13 @@ def summary(year: int, *, commune: Commune | None = None, area=None, today_units
                     _rate(near_poor, result.total.near_poor),
                 )
             )
+        by_group = group_counts(households, year)
+        result.groups = [ShareRow.among(label, by_group[key], result.total) for key, label in GROUPS.items()]
+        by_cause = cause_counts(households, year)
+        result.causes = [
+            ShareRow.among(cause.label, by_cause.get(cause.value, {}), result.total)
+            for cause in CauseOfPoverty
+        ]
     labels, moves = poverty.TRANSITION_LABELS, result.total.transitions
     result.transitions = [(labels[kind], moves.get(kind, 0)) for kind in COUNTED_TRANSITIONS]
     return result

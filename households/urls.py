@@ -5,6 +5,7 @@ from households import (
     exports,
     household_views,
     import_views,
+    recognition_views,
     request_views,
     round_views,
     summary_views,
@@ -70,4 +71,11 @@ urlpatterns = [
     path("requests/<int:pk>/accept/", request_views.request_accept, name="request_accept"),
     path("requests/<int:pk>/refuse/", request_views.request_refuse, name="request_refuse"),
     path("rounds/<int:pk>/to-review.xlsx", exports.round_to_review_xlsx, name="round_to_review_xlsx"),
+    # The recognition: the decision's three lists
+    path("rounds/<int:pk>/recognition/", recognition_views.round_recognition, name="round_recognition"),
+    path(
+        "rounds/<int:pk>/recognition.xlsx",
+        recognition_views.round_recognition_xlsx,
+        name="round_recognition_xlsx",
+    ),
 ]

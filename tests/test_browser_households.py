@@ -23,6 +23,9 @@ def record_step(page, state):
     page.locator("#id_to_state").select_option(state)
     if state == "public_posting":
         page.locator("#id_posting_ends_on").fill(local_today().strftime("%d/%m/%Y"))
+    if state == "approved":  # the commune chairman's decision is recorded with the approval
+        page.locator("#id_decision_number").fill("125/QĐ-UBND")
+        page.locator("#id_decision_on").fill(local_today().strftime("%d/%m/%Y"))
     page.locator("form[action$='/move/'] button[type=submit]").click()
     expect(page.locator(".message.success")).to_be_visible()
 
@@ -59,7 +62,10 @@ def test_an_officer_surveys_a_household_approves_the_round_and_sees_the_summary_
     # A review of 2022, before the two-level government: the district chairman's opinion first.
     for state in ("village_meeting", "public_posting", "district_opinion", "approved"):
         record_step(page, state)
-    expect(page.locator("dl.facts")).to_contain_text("Chủ tịch UBND xã phê duyệt")
+    expect(page.locator("dl.facts").first).to_contain_text("Chủ tịch UBND xã phê duyệt")
+    page.get_by_role("link", name="Ba danh sách được công nhận, kèm số giấy chứng nhận").click()
+    expect(page.locator("main")).to_contain_text("125/QĐ-UBND")
+    expect(page.locator("main")).to_contain_text("1/GCN-HN.HCN")
 
     page.goto(f"/households/communes/{muong_hoong.pk}/summary/?year=2023")
     expect(page.locator(".cards")).to_contain_text("1 · 33,3 %")

@@ -8,7 +8,7 @@ from django.utils import translation
 from communes.models import AreaType
 from core.spreadsheets import Column, choice_lookup
 from households import poverty
-from households.models import ImportRecord, Livelihood, Relation, Sex
+from households.models import CauseOfPoverty, ImportRecord, Livelihood, Relation, Sex, SupportKind
 
 HOUSEHOLD_COLUMNS = [
     Column("code", "Mã hộ", required=True, aliases=("Mã hộ gia đình", "Household code")),
@@ -81,7 +81,33 @@ def review_columns(standard: poverty.Standard) -> list[Column]:
         *indicators,
         Column("evidence", "Ghi chú, minh chứng", aliases=("Minh chứng", "Ghi chú", "Evidence notes")),
         Column("surveyed_on", "Ngày rà soát", aliases=("Ngày khảo sát", "Surveyed on")),
+        *FACT_COLUMNS,
     ]
+
+
+# The household facts of a review (DOMAIN.md §4a): optional columns; a file without them leaves the
+# facts recorded as they are. Causes and support are written as their labels, separated by ";".
+FACT_FLAG_COLUMNS = [
+    Column(
+        "ethnic_minority", "Hộ dân tộc thiểu số", aliases=("Dân tộc thiểu số", "Ethnic-minority household")
+    ),
+    Column(
+        "no_working_capacity",
+        "Hộ không có khả năng lao động",
+        aliases=("Không có khả năng lao động", "Household without working capacity"),
+    ),
+    Column(
+        "meritorious",
+        "Hộ có người có công",
+        aliases=("Người có công", "Hộ người có công", "Household of people with meritorious service"),
+    ),
+]
+FACT_COLUMNS = [
+    *FACT_FLAG_COLUMNS,
+    Column("causes", "Nguyên nhân nghèo", aliases=("Causes of poverty",)),
+    Column("supports", "Hỗ trợ đã nhận", aliases=("Chính sách hỗ trợ đã nhận", "Support received")),
+]
+CHOICE_SEPARATOR = "; "
 
 
 def choice_label_vi(choices_class, value) -> str:
@@ -103,6 +129,8 @@ RELATIONS = choice_lookup(
     (Relation.SIBLING, ("Anh", "Chị", "Em")),
 )
 LIVELIHOODS = choice_lookup(Livelihood.choices)
+CAUSES = choice_lookup(CauseOfPoverty.choices, (CauseOfPoverty.CAPITAL, ("Thiếu vốn",)))
+SUPPORTS = choice_lookup(SupportKind.choices, (SupportKind.HEALTH_INSURANCE, ("BHYT",)))
 AREA_TYPES = choice_lookup(AreaType.choices)
 
 
@@ -165,7 +193,10 @@ def template_columns(kind: str, standard: poverty.Standard) -> Template:
             "income": "Đồng/người/tháng, ví dụ 1.200.000.",
             "a_points": "Điểm A theo mẫu B1, nếu có.",
             "surveyed_on": "dd/mm/yyyy",
+            "causes": "Hộ nghèo, hộ cận nghèo: các nguyên nhân, cách nhau bằng dấu chấm phẩy (;).",
+            "supports": "Các hỗ trợ đã nhận, cách nhau bằng dấu chấm phẩy (;).",
         }
+        notes |= {c.key: "Ghi x nếu đúng." for c in FACT_FLAG_COLUMNS}
         notes |= {i.key: "Ghi x nếu hộ thiếu hụt chỉ số này." for i in standard.indicators}
         sample = {"code": "MH-001", "head_name": "A Blong", "village": "Làng Mới", "income": "1.200.000",
                   "health_insurance": "x", "hygienic_latrine": "x", "nutrition": "x",

@@ -8,16 +8,34 @@ classified by `poverty.classify` and the category set by `HouseholdReview.apply`
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from communes.models import Commune, Village, today
 from core.spreadsheets import RowParser, SpreadsheetError, cell_text, header_key, parse_yes_no
 from core.text import fold
-from households import poverty
-from households.imports.columns import review_columns
+from households import poverty, services
+from households.imports.columns import (
+    CAUSES,
+    FACT_COLUMNS,
+    FACT_FLAG_COLUMNS,
+    SUPPORTS,
+    review_columns,
+)
 from households.imports.reading import BATCH, Importer, Report, jsonable
-from households.models import Deprivation, Household, HouseholdReview, ImportChange, ImportRecord, ReviewRound
+from households.models import (
+    CauseOfPoverty,
+    Deprivation,
+    Household,
+    HouseholdReview,
+    ImportChange,
+    ImportRecord,
+    PovertyCause,
+    ReviewRound,
+    SupportKind,
+    SupportReceived,
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +45,7 @@ class ReviewChange:
     review: HouseholdReview
     deprived: list[str]
     before: dict
+    facts: services.HouseholdFacts | None = None  # None: the file has no facts columns
 
 
 def periodic_round_for(commune: Commune, year: int, *, lock: bool = False) -> ReviewRound:
@@ -52,6 +71,15 @@ def periodic_round_for(commune: Commune, year: int, *, lock: bool = False) -> Re
 
 REVIEW_FIELDS = ["monthly_income_per_person", "a_points", "evidence", "computed_category", "category",
                  "final_category", "final_reason", "surveyed_on", "surveyed_by"]  # fmt: skip
+FLAG_FIELDS = [column.key for column in FACT_FLAG_COLUMNS]
+
+
+def _choices_in(parser: RowParser, row, key: str, lookup: dict[str, str], choices) -> tuple[str, ...]:
+    """The choices written in one cell, separated by ";" or new lines: each read as `RowParser.choice`."""
+    parts = [part.strip() for part in parser.text(row, key).replace("\n", ";").split(";") if part.strip()]
+    return tuple(
+        sorted({found for part in parts if (found := parser.choice({key: part}, key, lookup, choices))})
+    )
 
 
 class ReviewImporter(Importer):
@@ -66,10 +94,12 @@ class ReviewImporter(Importer):
         self.villages = {header_key(v.name): v for v in Village.objects.filter(commune=self.commune)}
         self.seen: dict[int, int] = {}  # household id → row
         self.today = today()
+        self.writes_facts = False  # set once the file is read: whether it has the facts columns
 
     def run(self, source, *, progress: Callable[[int], None] | None = None) -> Report:
         self.reader = self.read(source)
         self.report.unknown_columns = self.reader.unknown
+        self.writes_facts = any(column.key in self.reader.positions for column in FACT_COLUMNS)
         batch = []
         for number, row in self.reader:
             self.report.rows += 1
@@ -108,22 +138,37 @@ class ReviewImporter(Importer):
                 + [h.pk for found in by_name.values() for h in found]
             ).prefetch_related("deprivations")
         }
-        new_reviews, changed_reviews, deprivations, log = [], [], [], []
+        new_reviews, changed_reviews, deprivations, facts, log = [], [], [], [], []
         for number, row in batch:
             decided = self._decide(number, row, households, by_name, reviews)
             if decided is None:
                 continue
             (changed_reviews if decided.review.pk else new_reviews).append(decided.review)
             deprivations.append((decided.review, decided.deprived))
+            if decided.facts is not None:
+                facts.append((decided.review, decided.facts))
             log.append((number, decided.review, decided.before))
         if self.writing:
+            fields = REVIEW_FIELDS + FLAG_FIELDS if self.writes_facts else REVIEW_FIELDS
             self.save(HouseholdReview, create=new_reviews)
-            self.save(HouseholdReview, update=changed_reviews, fields=REVIEW_FIELDS)
+            self.save(HouseholdReview, update=changed_reviews, fields=fields)
             self.save(
                 Deprivation,
                 delete=Deprivation.objects.filter(review__in=[r.pk for r in changed_reviews]),
                 create=[Deprivation(review=r, indicator=key) for r, keys in deprivations for key in keys],
             )
+            if self.writes_facts:
+                changed = [r.pk for r in changed_reviews]
+                self.save(
+                    PovertyCause,
+                    delete=PovertyCause.objects.filter(review__in=changed),
+                    create=[PovertyCause(review=r, cause=key) for r, f in facts for key in f.causes],
+                )
+                self.save(
+                    SupportReceived,
+                    delete=SupportReceived.objects.filter(review__in=changed),
+                    create=[SupportReceived(review=r, support=key) for r, f in facts for key in f.supports],
+                )
             for number, review, before in log:
                 self.change(
                     number,
@@ -174,6 +219,7 @@ class ReviewImporter(Importer):
                 parser.fail("a_points" if a_points is not None else "income", str(error))
         if surveyed_on and surveyed_on > self.today:
             parser.fail("surveyed_on", _("The survey date cannot be in the future."))
+        facts = self._facts(parser, row, result)
         if parser.errors:
             for column, reason in parser.errors:
                 self.report.reject(number, column, reason)
@@ -193,6 +239,9 @@ class ReviewImporter(Importer):
             }
             new = {"monthly_income_per_person": income, "a_points": a_points, "evidence": evidence,
                    "deprived": deprived}  # fmt: skip
+            if facts is not None:
+                old |= services.HouseholdFacts.of(review).as_values()
+                new |= facts.as_values()
             if surveyed_on and surveyed_on != review.surveyed_on:
                 old["surveyed_on"], new["surveyed_on"] = jsonable(review.surveyed_on), jsonable(surveyed_on)
             before = {k: v for k, v in old.items() if v != new[k]}
@@ -204,7 +253,26 @@ class ReviewImporter(Importer):
         self.report.new += action == "new"
         self.report.updated += action == "updated"
         review.monthly_income_per_person, review.a_points, review.evidence = income, a_points, evidence
+        if facts is not None:
+            for name in FLAG_FIELDS:
+                setattr(review, name, getattr(facts, name))
         review.apply(result)
         review.surveyed_on = surveyed_on or review.surveyed_on or self.today
         review.surveyed_by = self.user
-        return ReviewChange(review, deprived, before)
+        return ReviewChange(review, deprived, before, facts)
+
+    def _facts(self, parser: RowParser, row, result) -> services.HouseholdFacts | None:
+        """The row's household facts, None when the file has no facts columns (they stay as they are)."""
+        if not self.writes_facts:
+            return None
+        facts = services.HouseholdFacts(
+            **{name: parse_yes_no(row.get(name)) for name in FLAG_FIELDS},
+            causes=_choices_in(parser, row, "causes", CAUSES, CauseOfPoverty.choices),
+            supports=_choices_in(parser, row, "supports", SUPPORTS, SupportKind.choices),
+        )
+        if result is not None:
+            try:
+                facts.check(result.category)
+            except ValidationError as error:
+                parser.fail("causes", error.messages[0])
+        return facts

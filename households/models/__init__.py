@@ -1,5 +1,14 @@
 """The households app's models, by subject; importable from here as one module."""
 
+from households.models.facts import (  # noqa: F401
+    CERTIFICATE_NUMBER_FORMAT,
+    CauseOfPoverty,
+    Certificate,
+    PovertyCause,
+    SupportKind,
+    SupportReceived,
+    is_ethnic_minority,
+)
 from households.models.import_records import (  # noqa: F401
     ImportChange,
     ImportRecord,

@@ -85,6 +85,12 @@ class ReviewRound(models.Model):
             "commune's choice."
         ),
     )
+    # The commune chairman's decision that recognises the lists (DOMAIN.md §4 step 5); its date is
+    # `decided_on`. Required at the approval (services.move_round); older rounds may lack it.
+    decision_number = models.CharField(
+        _("decision number"), max_length=40, blank=True, help_text=_("For example 125/QĐ-UBND.")
+    )
+    decision_signer = models.CharField(_("signed by"), max_length=120, blank=True)
 
     objects = ReviewRoundQuerySet.as_manager()
 
@@ -326,6 +332,11 @@ class HouseholdReview(models.Model):
         ),
     )
     evidence = models.TextField(_("evidence notes"), blank=True)
+    # Household facts the lists and report tables carry (DOMAIN.md §4a, table d): recorded each year,
+    # since they change. Causes of poverty and support received are rows (households.models.facts).
+    ethnic_minority = models.BooleanField(_("ethnic-minority household"), default=False)
+    no_working_capacity = models.BooleanField(_("household without working capacity"), default=False)
+    meritorious = models.BooleanField(_("household of people with meritorious service"), default=False)
     surveyed_on = models.DateField(_("surveyed on"), null=True, blank=True)
     surveyed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

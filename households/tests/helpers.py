@@ -80,10 +80,23 @@ def decide(review_round, *, by=None):
         State.APPROVED: datetime.date(year, 12, 1),
     }
     steps = review_round.procedure.steps()
-    for state in steps[steps.index(review_round.state) + 1 : steps.index(State.APPROVED) + 1]:
+    for state in steps[steps.index(review_round.state) + 1 : steps.index(State.APPROVED)]:
         services.move_round(review_round=review_round, to_state=state, by=by, on=days[state])
+    approve(review_round, on=days[State.APPROVED], by=by)
     review_round.refresh_from_db()
     return review_round
+
+
+def approve(review_round, *, on, by=None, number="1/QĐ-UBND"):
+    """The approval, with the commune chairman's decision of the same day."""
+    return services.move_round(
+        review_round=review_round,
+        to_state=State.APPROVED,
+        by=by or writer(),
+        on=on,
+        decision_number=number,
+        decision_on=on,
+    )
 
 
 def decided_lists(commune, list_year, categories: dict, *, by=None):

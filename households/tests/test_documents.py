@@ -102,7 +102,15 @@ def test_the_summary_pdf_is_a4_with_its_vietnamese_title(small_commune, client_o
 def test_the_summary_tables_download_as_xlsx(small_commune, client_of, department_officer):
     response = client_of(department_officer).get(url("commune_summary_xlsx", small_commune))
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert workbook.sheetnames == ["Theo thôn", "Biến động", "Chỉ số thiếu hụt", "Danh sách hộ", "Tổng hợp"]
+    assert workbook.sheetnames == [
+        "Theo thôn",
+        "Biến động",
+        "Chỉ số thiếu hụt",
+        "Theo nhóm",
+        "Nguyên nhân nghèo",
+        "Danh sách hộ",
+        "Tổng hợp",
+    ]
     villages = list(workbook["Theo thôn"].iter_rows(values_only=True))
     assert villages[-1][:4] == ("Tổng cộng", 5, 2, 40.0)
     indicators = list(workbook["Chỉ số thiếu hụt"].iter_rows(values_only=True))
@@ -135,9 +143,10 @@ def test_the_summary_page_links_to_its_document(small_commune, client_of, viewer
 
 # session, user, profile (3); the commune with its district and province (1); years (1); this and
 # last year by village (1; the commune total is their sum), village names, indicator counts (2); the
-# listed households and their heads (2); the roll-up: this and last year by commune of the province
-# (1; district and province totals are their sums), names of the district's communes (1); the issuer.
-SUMMARY_DOCUMENT_QUERIES = 13
+# poor and near-poor households by group and by cause of poverty (2); the listed households and their
+# heads (2); the roll-up: this and last year by commune of the province (1; district and province
+# totals are their sums), names of the district's communes (1); the issuer.
+SUMMARY_DOCUMENT_QUERIES = 15
 
 
 @pytest.mark.parametrize("count", [5, 60])

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from communes.models import today
 from households import services
 from households.models import Complaint, HouseholdReview, ReviewRound
-from households.tests.helpers import decide, make_household, open_survey, survey_as, writer
+from households.tests.helpers import approve, decide, make_household, open_survey, survey_as, writer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 State = ReviewRound.State
@@ -162,9 +162,7 @@ def test_approval_waits_for_the_posting_to_end_and_the_complaints_to_be_rechecke
             on=datetime.date(2022, 11, 25),
         )
     with pytest.raises(ValidationError, match="cannot move"):
-        services.move_round(
-            review_round=survey_round, to_state=State.APPROVED, by=writer(), on=datetime.date(2022, 11, 25)
-        )
+        approve(survey_round, on=datetime.date(2022, 11, 25))
     complaint.outcome, complaint.resolved_on = "Đã xác minh lại", datetime.date(2022, 11, 18)
     complaint.save()
     services.move_round(
@@ -173,9 +171,7 @@ def test_approval_waits_for_the_posting_to_end_and_the_complaints_to_be_rechecke
         by=writer(),
         on=datetime.date(2022, 11, 25),
     )
-    services.move_round(
-        review_round=survey_round, to_state=State.APPROVED, by=writer(), on=datetime.date(2022, 11, 28)
-    )
+    approve(survey_round, on=datetime.date(2022, 11, 28))
 
 
 def test_a_decided_round_is_read_only(survey_round):
@@ -316,9 +312,7 @@ def test_an_ad_hoc_request_has_a_15_day_deadline_and_is_listed_when_overdue(hous
     services.move_round(
         review_round=review_round, to_state=State.DISTRICT_OPINION, by=writer(), on=datetime.date(2024, 3, 26)
     )
-    services.move_round(
-        review_round=review_round, to_state=State.APPROVED, by=writer(), on=datetime.date(2024, 3, 28)
-    )
+    approve(review_round, on=datetime.date(2024, 3, 28))
     assert list(ReviewRound.objects.overdue(on=datetime.date(2024, 4, 30))) == []
 
 
@@ -369,7 +363,7 @@ def _ad_hoc(household, *, requested_on, decided_on, category):
         services.move_round(
             review_round=ad_hoc, to_state=state, by=writer(), on=requested_on, posting_ends_on=requested_on
         )
-    services.move_round(review_round=ad_hoc, to_state=State.APPROVED, by=writer(), on=decided_on)
+    approve(ad_hoc, on=decided_on)
     return ad_hoc.reviews.get()
 
 

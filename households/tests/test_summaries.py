@@ -158,8 +158,8 @@ PAGE = 4
 # names (the list order), the page's rows (see test_lists).
 LIST_QUERIES = PAGE + 6
 # + the commune, years, this and last year by village (1; the total is their sum), the village names,
-# the indicator counts.
-COMMUNE_SUMMARY_QUERIES = PAGE + 5
+# the indicator counts, the poor and near-poor households by group (table d) and by cause (table f).
+COMMUNE_SUMMARY_QUERIES = PAGE + 7
 # + years, this and last year by commune (1; districts, provinces and the total are sums of
 # communes), communes with their district, province and two levels of successors (3).
 AREA_SUMMARY_QUERIES = PAGE + 5
