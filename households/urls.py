@@ -1,6 +1,14 @@
 from django.urls import path
 
-from households import documents, exports, household_views, import_views, round_views, summary_views
+from households import (
+    documents,
+    exports,
+    household_views,
+    import_views,
+    meeting_views,
+    round_views,
+    summary_views,
+)
 
 app_name = "households"
 urlpatterns = [
@@ -55,4 +63,13 @@ urlpatterns = [
     path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
     path("imports/<int:pk>/run/", import_views.import_run, name="import_run"),
     path("imports/template/<slug:kind>.xlsx", import_views.import_template, name="import_template"),
+    # Village meetings
+    path("rounds/<int:pk>/villages/<int:village_pk>/meeting/", meeting_views.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting"),
+    path(
+        "meetings/<int:pk>/minutes-received/",
+        meeting_views.meeting_minutes_received,
+        name="meeting_minutes_received",
+    ),
+    path("meetings/<int:pk>/minutes/", meeting_views.meeting_minutes, name="meeting_minutes"),
 ]

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 
 from communes.models import Village
 from households import services
+from households.demo import hold_village_meetings
 from households.models import Household, Person, ReviewRound
 
 State = ReviewRound.State
@@ -68,12 +69,24 @@ def survey_as(review, category, *, by=None):
     return services.record_survey(review=review, by=by or writer(), **ANSWERS[category])
 
 
+def to_meeting(review_round, *, by=None, on=None, meetings=True):
+    """Moves a surveyed round to the village meeting step (on `on`, by default 1 November) and, with
+    `meetings`, holds each village's meeting there the same day, agreeing every result."""
+    by = by or writer()
+    on = on or datetime.date(review_round.year, 11, 1)
+    services.move_round(review_round=review_round, to_state=State.VILLAGE_MEETING, by=by, on=on)
+    review_round.refresh_from_db()
+    if meetings:
+        hold_village_meetings(review_round, by=by, on=on, present=10)
+    return review_round
+
+
 def decide(review_round, *, by=None):
     """Takes a surveyed round through the meeting and the posting to approval."""
     by = by or writer()
     year = review_round.year
+    to_meeting(review_round, by=by)
     for state, day in (
-        (State.VILLAGE_MEETING, datetime.date(year, 11, 1)),
         (State.PUBLIC_POSTING, datetime.date(year, 11, 10)),
         (State.APPROVED, datetime.date(year, 12, 1)),
     ):

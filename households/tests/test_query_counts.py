@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 # farm-average records (5).
 DETAIL_QUERIES = 4 + 5
 # Session, user, profile and the issuing body (4), the round, the results counted, the page's count and
-# households with their deprivations counted, the steps, the complaints (6).
-ROUND_QUERIES = 4 + 6
+# households with their deprivations counted, the steps, the complaints (6), the villages with their
+# results counted and the village meetings (2).
+ROUND_QUERIES = 4 + 6 + 2
 # Session, user, profile and the issuing body (4), the household with its commune and village, its
 # members' names, the rounds of its reviews with their communes (3), the histories of the household,
 # its memberships, their people and its reviews with who made each change (4), the people the
