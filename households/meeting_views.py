@@ -108,7 +108,7 @@ def meeting_minutes(request, pk):
             "round": meeting.round,
             "results": _results(meeting),
             "issuer": {
-                "parent": {"short_name": f"UBND xã {commune.name}"},
+                "parent": {"short_name": f"UBND xã {commune.name}", "full_name": ""},
                 "full_name": meeting.village.name,
             },
             "place_date": documents.place_and_date(meeting.village.name, meeting.held_on),
