@@ -45,6 +45,7 @@ from households.models import (
     Member,
     Person,
     ReviewRound,
+    VillageMeeting,
 )
 from tests import adminwalk, urlwalk
 from tests.fixtures import make_user
@@ -121,6 +122,10 @@ EXPECTATIONS = {
     "households:summary": Expect(None),
     "households:farm_average": Expect(None),
     "households:farm_average_decide": post_only("farm_average", HOUSEHOLDS),
+    "households:meeting_new": form("meeting_village", HOUSEHOLDS),
+    "households:meeting": Expect("meeting"),
+    "households:meeting_minutes_received": post_only("meeting", HOUSEHOLDS),
+    "households:meeting_minutes": Expect("meeting"),
     "assistance:assignment_list": Expect(None),
     "assistance:assignment_create": form(None, ASSIGNMENTS),
     "assistance:assignment_edit": form("assignment", ASSIGNMENTS),
@@ -241,6 +246,7 @@ def _records(commune, *, mission, assignment):
         monthly_income_per_person=1_666_666,
     )
     participant = Participant.objects.create(activity=conference, full_name="Y Thảo", birth_year=2001)
+    meeting = VillageMeeting.objects.filter(round=review.round).order_by("pk").first()
     return {
         "commune": {"pk": commune.pk},
         "household": {"pk": household.pk},
@@ -248,6 +254,8 @@ def _records(commune, *, mission, assignment):
         "round": {"pk": review.round_id},
         "complaint": {"pk": review.round_id, "complaint_pk": complaint.pk},
         "review": {"pk": review.pk},
+        "meeting": {"pk": meeting.pk},
+        "meeting_village": {"pk": meeting.round_id, "village_pk": meeting.village_id},
         "farm_average": {"pk": farm_average.pk},
         "assignment": {"pk": assignment.pk},
         "mission": {"pk": mission.pk},
@@ -362,7 +370,18 @@ def fingerprint():
     }
     edited = {
         model._meta.label: list(model._default_manager.order_by("pk").values_list())
-        for model in (Commune, Household, Member, ReviewRound, Complaint, FarmAverageRecord, Plan, Activity)
+        for model in (
+            Commune,
+            Household,
+            Member,
+            ReviewRound,
+            Complaint,
+            FarmAverageRecord,
+            VillageMeeting,
+            HouseholdReview,
+            Plan,
+            Activity,
+        )
     }
     edited["assistance.Mission"] = list(Mission.objects.order_by("pk").values_list())
     edited["assistance.Assignment"] = list(Assignment.objects.order_by("pk").values_list())
