@@ -336,6 +336,29 @@ class VillageMeetingAdmin(ScopedModelAdmin):
         return False
 
 
+@admin.register(MeetingResult)
+class MeetingResultAdmin(ScopedModelAdmin):
+    """The votes are read here: recorded with their meeting, they decide what goes back to the survey."""
+
+    scope = meetings_for
+    scope_path = "meeting"
+    may_write = can_write
+    list_display = ["review", "meeting", "category", "agreeing", "agreed"]
+    list_filter = ["agreed", "category"]
+    list_select_related = ["review__household", "review__round__commune", "meeting__village"]
+    search_fields = ["review__household__code", "review__household__head_name_folded"]
+    readonly_fields = ["meeting", "review", "category", "agreeing", "agreed"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(FarmAverageRecord)
 class FarmAverageRecordAdmin(ScopedModelAdmin):
     scope = households_for

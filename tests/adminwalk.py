@@ -26,6 +26,7 @@ COMMUNE_OF = {
     "households.RoundStep": "round__commune",
     "households.Complaint": "round__commune",
     "households.VillageMeeting": "round__commune",
+    "households.MeetingResult": "meeting__round__commune",
     "households.FarmAverageRecord": "household__commune",
     "households.ImportRecord": "commune",
     "households.ImportChange": "record__commune",
