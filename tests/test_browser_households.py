@@ -56,7 +56,17 @@ def test_an_officer_surveys_a_household_approves_the_round_and_sees_the_summary_
     expect(page.locator(".message.success")).to_contain_text("Hộ nghèo")
 
     page.goto(review_round.get_absolute_url())
-    for state in ("village_meeting", "public_posting", "approved"):
+    record_step(page, "village_meeting")
+    # The village's meeting agrees every result (the form lists them), then the round moves on.
+    page.get_by_role("link", name="Ghi kết quả họp dân").click()
+    page.locator("#id_chair_name").fill("A Blong")
+    page.locator("#id_present").fill("12")
+    for field in page.locator("input[name^=agreeing_]").all():
+        field.fill("9")
+    page.get_by_role("button", name="Ghi kết quả họp dân").click()
+    expect(page.locator(".message.success")).to_contain_text("Đã ghi nhận cuộc họp dân")
+    page.goto(review_round.get_absolute_url())
+    for state in ("public_posting", "approved"):
         record_step(page, state)
     expect(page.locator("dl.facts")).to_contain_text("Chủ tịch UBND xã phê duyệt")
 
