@@ -548,9 +548,11 @@ def record_meeting(
         )
         result.decide()
         results.append(result)
-        review.sent_back_by = None if result.agreed else meeting
     MeetingResult.objects.bulk_create(results)
-    bulk_save(HouseholdReview, update=awaiting, fields=["sent_back_by"], by=by, reason=str(meeting))
+    # The meeting's results are the record of what it sent back: the mark is not in the reviews' history.
+    voted = HouseholdReview.objects.filter(pk__in=[result.review_id for result in results])
+    voted.filter(pk__in=[r.review_id for r in results if not r.agreed]).update(sent_back_by=meeting)
+    voted.filter(pk__in=[r.review_id for r in results if r.agreed]).update(sent_back_by=None)
     return meeting
 
 

@@ -309,7 +309,7 @@ class HouseholdReview(models.Model):
 
     objects = HouseholdReviewQuerySet.as_manager()
 
-    history = HistoricalRecords(excluded_fields=["counting_year"])
+    history = HistoricalRecords(excluded_fields=["counting_year", "sent_back_by"])
 
     class Meta:
         verbose_name = _("household review")

@@ -163,6 +163,7 @@ def test_every_other_move_is_refused(kind, state, to_state):
 
 
 TODAY = D(2022, 11, 10)
+TO_POSTING = {"state": State.VILLAGE_MEETING, "to_state": State.PUBLIC_POSTING}
 
 
 def move(kind=PERIODIC, state=State.SURVEY, to_state=State.VILLAGE_MEETING, **facts):
@@ -198,9 +199,27 @@ def move(kind=PERIODIC, state=State.SURVEY, to_state=State.VILLAGE_MEETING, **fa
             ),
             "runs until",
         ),
+        # The posting needs every village's meeting, and no result sent back (villages said first).
+        (move(**TO_POSTING), None),
+        (
+            move(**TO_POSTING, villages_without_meeting=("Thôn 1",)),
+            "not held their village meeting yet: Thôn 1",
+        ),
+        (move(**TO_POSTING, villages_without_meeting=("Làng Mới", "Thôn 2")), "yet: Làng Mới, Thôn 2."),
+        (move(**TO_POSTING, results_sent_back=2), "2 results were sent back"),
+        (move(kind=AD_HOC, **TO_POSTING, results_sent_back=1), "1 results were sent back"),
+        # The villages without a meeting are said first.
+        (move(**TO_POSTING, villages_without_meeting=("Thôn 3",), results_sent_back=1), "Thôn 3"),
+        # Back to the survey: the meetings are not asked for.
+        (
+            move(state=State.VILLAGE_MEETING, to_state=State.SURVEY, villages_without_meeting=("Thôn 1",)),
+            None,
+        ),
     ],
 )
-def test_a_move_is_checked_against_its_date_the_survey_the_posting_and_the_complaints(case, refused_with):
+def test_a_move_is_checked_against_its_date_the_survey_the_posting_the_complaints_and_the_meetings(
+    case, refused_with
+):
     if refused_with is None:
         procedure.check_move(case)
     else:
@@ -223,36 +242,6 @@ def test_leaving_the_survey_needs_every_household_surveyed(state, to_state, need
 
 
 # Village meetings ----------------------------------------------------------------------------------
-
-TO_POSTING = {"state": State.VILLAGE_MEETING, "to_state": State.PUBLIC_POSTING}
-
-
-@pytest.mark.parametrize(
-    ("case", "refused_with"),
-    [
-        (move(**TO_POSTING), None),
-        (
-            move(**TO_POSTING, villages_without_meeting=("Thôn 1",)),
-            "not held their village meeting yet: Thôn 1",
-        ),
-        (move(**TO_POSTING, villages_without_meeting=("Làng Mới", "Thôn 2")), "yet: Làng Mới, Thôn 2."),
-        (move(**TO_POSTING, results_sent_back=2), "2 results were sent back"),
-        (move(kind=AD_HOC, **TO_POSTING, results_sent_back=1), "1 results were sent back"),
-        # The villages without a meeting are said first.
-        (move(**TO_POSTING, villages_without_meeting=("Thôn 3",), results_sent_back=1), "Thôn 3"),
-        # Back to the survey: the meetings are not asked for.
-        (
-            move(state=State.VILLAGE_MEETING, to_state=State.SURVEY, villages_without_meeting=("Thôn 1",)),
-            None,
-        ),
-    ],
-)
-def test_the_posting_needs_every_village_met_and_every_result_agreed(case, refused_with):
-    if refused_with is None:
-        procedure.check_move(case)
-    else:
-        with pytest.raises(ValidationError, match=refused_with):
-            procedure.check_move(case)
 
 
 @pytest.mark.parametrize(
