@@ -41,8 +41,11 @@ def meeting_new(request, pk, village_pk):
             if sent_back:
                 messages.warning(
                     request,
-                    _("%(count)s results were not agreed by half of those present: back to the survey.")
-                    % {"count": sent_back},
+                    _(
+                        "%(count)s results were not agreed by %(share)s%% of those present: "
+                        "back to the survey."
+                    )
+                    % {"count": sent_back, "share": procedure.agreement_percent()},
                 )
             return redirect(meeting)
     return render(
@@ -54,7 +57,7 @@ def meeting_new(request, pk, village_pk):
             "form": form,
             "previous": review_round.meetings.filter(village=village).order_by("held_on", "pk"),
             "open": review_round.state == review_round.State.VILLAGE_MEETING,
-            "share": procedure.MEETING_AGREEMENT_SHARE,
+            "share": procedure.agreement_percent(),
         },
     )
 
@@ -98,8 +101,8 @@ def meeting_minutes_received(request, pk):
     return redirect(meeting)
 
 
-def meeting_minutes(request, pk):
-    """The minutes as an A4 document, signed by the secretary and the chair."""
+def meeting_minutes(request, pk, as_pdf=False):
+    """The minutes as an A4 document (or its PDF), signed by the secretary and the chair."""
     meeting = get_meeting_for(request.user, pk)
     commune = meeting.round.commune
     with translation.override("vi"):
@@ -112,5 +115,9 @@ def meeting_minutes(request, pk):
                 "full_name": meeting.village.name,
             },
             "place_date": documents.place_and_date(meeting.village.name, meeting.held_on),
+            "share": procedure.agreement_percent(),
         }
-    return documents.document_response(request, "households/print_meeting_minutes.html", context)
+    filename = f"bien-ban-hop-dan-{commune.code}-{meeting.round.year}-{meeting.pk}.pdf" if as_pdf else None
+    return documents.document_response(
+        request, "households/print_meeting_minutes.html", context, pdf_filename=filename
+    )

@@ -235,6 +235,11 @@ def check_move(move: Move) -> None:
 # Village meetings -------------------------------------------------------------------------------
 
 
+def agreement_percent() -> str:
+    """MEETING_AGREEMENT_SHARE as the minutes and the pages say it: "50"."""
+    return f"{float(MEETING_AGREEMENT_SHARE * 100):g}"
+
+
 def is_agreed(agreeing: int, present: int) -> bool:
     """A household's result stands when at least MEETING_AGREEMENT_SHARE of those present agree."""
     return agreeing >= MEETING_AGREEMENT_SHARE * present

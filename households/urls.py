@@ -72,4 +72,10 @@ urlpatterns = [
         name="meeting_minutes_received",
     ),
     path("meetings/<int:pk>/minutes/", meeting_views.meeting_minutes, name="meeting_minutes"),
+    path(
+        "meetings/<int:pk>/minutes.pdf",
+        meeting_views.meeting_minutes,
+        {"as_pdf": True},
+        name="meeting_minutes_pdf",
+    ),
 ]

@@ -126,6 +126,7 @@ EXPECTATIONS = {
     "households:meeting": Expect("meeting"),
     "households:meeting_minutes_received": post_only("meeting", HOUSEHOLDS),
     "households:meeting_minutes": Expect("meeting"),
+    "households:meeting_minutes_pdf": Expect("meeting"),
     "assistance:assignment_list": Expect(None),
     "assistance:assignment_create": form(None, ASSIGNMENTS),
     "assistance:assignment_edit": form("assignment", ASSIGNMENTS),

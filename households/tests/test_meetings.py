@@ -244,6 +244,7 @@ def test_an_officer_records_a_meeting_on_its_page(meeting_round, client_of, muon
     page = client.get(form_url(meeting_round, "Làng Mới"))
     assert [review.household.code for review in page.context["form"].reviews] == ["LM1", "LM2"]
     assert "Hộ LM1" in page.content.decode()  # the head's name
+    assert "ít nhất 50% số người tham dự đồng ý" in page.content.decode()
     response = client.post(form_url(meeting_round, "Làng Mới"), form_data(meeting_round, "Làng Mới", 4))
     meeting = VillageMeeting.objects.get()
     assert response.status_code == 302 and response.url == meeting.get_absolute_url()
@@ -252,6 +253,7 @@ def test_an_officer_records_a_meeting_on_its_page(meeting_round, client_of, muon
     assert meeting_round.reviews.filter(sent_back_by=meeting).count() == 2
     detail = client.get(meeting.get_absolute_url()).content.decode()
     assert "không thống nhất: rà soát lại" in detail and "4 / 10" in detail
+    assert "2 kết quả không được ít nhất 50% người tham dự đồng ý" in detail  # the message after the save
 
 
 @pytest.mark.parametrize(
@@ -387,6 +389,23 @@ def test_the_minutes_print_on_a4_with_the_vote_and_the_signatures(
         assert text in html, text
     assert "UBND XÃ MƯỜNG HOONG" in html
     assert "Nơi nhận" not in html  # minutes are signed by the meeting, not sent out by an office
+
+
+def test_the_minutes_download_as_a_pdf(meeting_round, client_of, muong_hoong_officer):
+    from tests.urlwalk import text_of
+
+    meeting = hold(meeting_round, "Thôn 1", {"T11": 9}, by=muong_hoong_officer)
+    response = client_of(muong_hoong_officer).get(
+        reverse("households:meeting_minutes_pdf", args=[meeting.pk])
+    )
+    if response["Content-Type"] != "application/pdf":
+        pytest.skip("no PDF engine on this machine")
+    assert (
+        "attachment" in response["Content-Disposition"]
+        and "bien-ban-hop-dan" in response["Content-Disposition"]
+    )
+    text = text_of(response)
+    assert "BIÊN BẢN" in text.upper() and "A Blong" in text
 
 
 # Query counts --------------------------------------------------------------------------------------
