@@ -20,6 +20,7 @@ from households.models import (
     Person,
     ReviewRequest,
     ReviewRound,
+    VillageMeeting,
 )
 
 # Enter households, members and surveys, and record the steps of a review.
@@ -134,6 +135,17 @@ def get_review_for(user, pk, *, write: bool = False) -> HouseholdReview:
         pk=pk,
     )
     return _checked(review, user, write)
+
+
+def meetings_for(user):
+    return VillageMeeting.objects.in_rounds(rounds_for(user))
+
+
+def get_meeting_for(user, pk, *, write: bool = False) -> VillageMeeting:
+    meeting = get_object_or_404(
+        meetings_for(user).select_related("round__commune__district", "village", "recorded_by"), pk=pk
+    )
+    return _checked(meeting, user, write)
 
 
 def get_farm_average_for(user, pk, *, write: bool = False) -> FarmAverageRecord:

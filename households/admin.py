@@ -25,6 +25,7 @@ from households.access import (
     during,
     households_for,
     imports_for,
+    meetings_for,
     members_for,
     persons_for,
     persons_to_change_for,
@@ -42,6 +43,7 @@ from households.models import (
     HouseholdReview,
     ImportChange,
     ImportRecord,
+    MeetingResult,
     Member,
     Person,
     PovertyCause,
@@ -49,6 +51,7 @@ from households.models import (
     ReviewRound,
     RoundStep,
     SupportReceived,
+    VillageMeeting,
 )
 
 HISTORY_PAGE = 100  # entries per page of an admin history, as Django's own view
@@ -363,6 +366,74 @@ class ComplaintAdmin(ScopedModelAdmin):
     list_select_related = ["round__commune", "household"]
     search_fields = ["household__code", "household__head_name_folded", "content"]
     autocomplete_fields = ["round", "household"]
+
+
+class MeetingResultInline(ReadOnlyInline):
+    model = MeetingResult
+    fields = ["review", "category", "agreeing", "agreed"]
+    readonly_fields = fields
+
+
+@admin.register(VillageMeeting)
+class VillageMeetingAdmin(ScopedModelAdmin):
+    """Meetings are recorded on the round's page, where the vote sends results back to the survey; here
+    only what the minutes say besides the vote may be corrected."""
+
+    scope = meetings_for
+    may_write = can_write
+    list_display = ["village", "round", "held_on", "present", "commune_copy_received_on"]
+    list_filter = ["held_on", "round__year"]
+    list_select_related = ["village", "round__commune"]
+    search_fields = ["village__name", "round__commune__name_folded", "chair_name"]
+    fields = [
+        "round",
+        "village",
+        "held_on",
+        "present",
+        "chair_name",
+        "secretary_name",
+        "attendees",
+        "fatherland_front_invited",
+        "commune_copy_received_on",
+        "notes",
+        "recorded_by",
+        "recorded_at",
+    ]
+    readonly_fields = ["round", "village", "held_on", "present", "attendees", "recorded_by", "recorded_at"]
+    inlines = [MeetingResultInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        """A decided round's meetings stay as they were when it was decided."""
+        return self.fields if obj is not None and obj.round.is_decided else self.readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MeetingResult)
+class MeetingResultAdmin(ScopedModelAdmin):
+    """The votes are read here: recorded with their meeting, they decide what goes back to the survey."""
+
+    scope = meetings_for
+    scope_path = "meeting"
+    may_write = can_write
+    list_display = ["review", "meeting", "category", "agreeing", "agreed"]
+    list_filter = ["agreed", "category"]
+    list_select_related = ["review__household", "review__round__commune", "meeting__village"]
+    search_fields = ["review__household__code", "review__household__head_name_folded"]
+    readonly_fields = ["meeting", "review", "category", "agreeing", "agreed"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(FarmAverageRecord)

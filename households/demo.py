@@ -17,12 +17,14 @@ from communes import demo as communes_demo
 from communes.models import Commune, Profile, Role
 from households import poverty, services
 from households.models import (
+    Attendee,
     CauseOfPoverty,
     Household,
     Member,
     Person,
     ReviewRound,
     SupportKind,
+    VillageMeeting,
     is_ethnic_minority,
 )
 
@@ -205,6 +207,33 @@ def facts_for(household: Household, code: str, year: int, category: str) -> serv
     )
 
 
+def hold_village_meetings(review_round: ReviewRound, *, by, on: datetime.date, present: int = 0) -> None:
+    """A meeting in each village of the round awaiting one, on `on`, agreeing every result: `present`
+    people (else a number drawn from the village's name), all but a few agreeing."""
+    villages = {
+        review.household.village for review in review_round.reviews.select_related("household__village")
+    }
+    for village in sorted(villages, key=lambda village: village.name):
+        awaiting = services.reviews_awaiting_meeting(review_round, village)
+        if not awaiting:
+            continue
+        draw = random.Random(f"{review_round.commune.code}-{village.name}-{review_round.year}")
+        people = present or draw.randint(25, 60)
+        meeting = VillageMeeting(
+            round=review_round,
+            village=village,
+            held_on=on,
+            chair_name=f"A {draw.choice(MALE_NAMES)}",
+            secretary_name=f"Y {draw.choice(FEMALE_NAMES)}",
+            attendees=Attendee.values,
+            fatherland_front_invited=True,
+            present=people,
+            commune_copy_received_on=on,
+        )
+        agreeing = {review.pk: people - draw.randint(0, people // 5) for review in awaiting}
+        services.record_meeting(meeting=meeting, agreeing=agreeing, by=by)
+
+
 def seed_round(commune: Commune, list_year: int, households: list[Household], officer) -> None:
     """The periodic review held in late `list_year` − 1, which makes the lists of `list_year`."""
     year = list_year - 1
@@ -238,6 +267,7 @@ def seed_round(commune: Commune, list_year: int, households: list[Household], of
         note="Họp dân tại các thôn; trên 50% người tham dự thống nhất kết quả; có biên bản.",
     )
     review_round.refresh_from_db()
+    hold_village_meetings(review_round, by=officer, on=on(State.VILLAGE_MEETING))
     # The meeting changed one household's category: a near-poor household with a long illness.
     changed = (
         review_round.reviews.filter(computed_category=poverty.NEAR_POOR).order_by("household__code").first()

@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from communes.access import communes_for, sees_all_communes
@@ -11,6 +12,7 @@ from core.text import one_line
 from households import poverty, procedure, summaries
 from households.access import IDENTITY_NUMBERS, can_see_citizen_ids, citizen_id_as_shown
 from households.models import (
+    Attendee,
     Category,
     CauseOfPoverty,
     Complaint,
@@ -24,6 +26,7 @@ from households.models import (
     ReviewRequest,
     ReviewRound,
     SupportKind,
+    VillageMeeting,
 )
 
 
@@ -388,6 +391,77 @@ class RequestForm(forms.Form):
         max_length=120,
         help_text=_("Only if someone else received it (a village head…)."),
     )
+
+
+class MeetingForm(forms.ModelForm):
+    """A village meeting and, for each result awaiting it (`reviews`), the number agreeing
+    (`agreeing_<review id>`). The rule (dates, the 50 %) is the service's; this form only reads."""
+
+    attendees = forms.MultipleChoiceField(
+        label=_("Taking part"), choices=Attendee.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = VillageMeeting
+        fields = [
+            "held_on",
+            "chair_name",
+            "secretary_name",
+            "attendees",
+            "fatherland_front_invited",
+            "present",
+            "commune_copy_received_on",
+            "notes",
+        ]
+        widgets = {
+            "held_on": date_input(),
+            "commune_copy_received_on": date_input(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, reviews, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reviews = list(reviews)
+        self.fields["present"].min_value = 1
+        self.fields["present"].widget.attrs["min"] = 1
+        self.fields["present"].validators.append(MinValueValidator(1))
+        for review in self.reviews:
+            self.fields[f"agreeing_{review.pk}"] = forms.IntegerField(
+                label=_("Agreeing with %(household)s") % {"household": review.household.code},
+                min_value=0,
+                max_value=procedure.MAX_PRESENT,
+            )
+
+    def clean_chair_name(self):
+        return one_line(self.cleaned_data["chair_name"])
+
+    def clean_secretary_name(self):
+        return one_line(self.cleaned_data["secretary_name"])
+
+    def result_rows(self):
+        """(review, its number-agreeing field) for the template's table."""
+        return [(review, self[f"agreeing_{review.pk}"]) for review in self.reviews]
+
+    @property
+    def agreeing(self) -> dict[int, int]:
+        return {review.pk: self.cleaned_data[f"agreeing_{review.pk}"] for review in self.reviews}
+
+    def clean(self):
+        cleaned = super().clean()
+        present = cleaned.get("present")
+        for review in self.reviews:
+            name = f"agreeing_{review.pk}"
+            if present and cleaned.get(name) is not None and cleaned[name] > present:
+                self.add_error(name, _("More agreeing than the %(present)s present.") % {"present": present})
+        return cleaned
+
+
+class MinutesReceivedForm(forms.Form):
+    on = forms.DateField(label=_("Commune's copy received on"), initial=today, widget=date_input())
+
+
+class AdHocRequestForm(forms.Form):
+    requested_on = forms.DateField(label=_("Requested on"), initial=today, widget=date_input())
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -53,6 +54,13 @@ def list_year(kind: str, year: int) -> int:
     """The year whose lists a round makes: the periodic review held in late `year` makes those of
     the next year; an ad-hoc review, held during `year`, amends that year's."""
     return year + 1 if kind == Kind.PERIODIC else year
+
+
+# A village meeting agrees a household's result when at least this share of those present agree
+# (Circular 07/2021: "ít nhất 50%"); below it the household goes back to the survey.
+MEETING_AGREEMENT_SHARE = Fraction(1, 2)
+# Room for a village's whole population in the meeting's counts (a positive small integer).
+MAX_PRESENT = 32767
 
 
 @dataclass(frozen=True)
@@ -215,6 +223,12 @@ def ends_posting(state: str) -> bool:
     return state == State.PUBLIC_POSTING
 
 
+def needs_every_result_agreed(state: str, to_state: str) -> bool:
+    """Leaving the village meetings for the public posting needs every village's meeting to have
+    agreed every result."""
+    return state == State.VILLAGE_MEETING and to_state == State.PUBLIC_POSTING
+
+
 def _date(value: datetime.date) -> str:
     return value.strftime("%d/%m/%Y")
 
@@ -223,7 +237,8 @@ def _date(value: datetime.date) -> str:
 class Move:
     """A move of a round with the facts the rule needs, as the caller read them: `listed` and
     `not_surveyed` matter only when `needs_every_household_surveyed`, `posting_ends_on` and
-    `open_complaints` only when the posting ends."""
+    `open_complaints` only when the posting ends, `villages_without_meeting` and `results_sent_back`
+    only when `needs_every_result_agreed`."""
 
     procedure: Procedure
     state: str
@@ -235,6 +250,8 @@ class Move:
     not_surveyed: int = 0
     posting_ends_on: datetime.date | None = None
     open_complaints: int = 0
+    villages_without_meeting: tuple[str, ...] = ()
+    results_sent_back: int = 0
 
 
 def check_move(move: Move) -> None:
@@ -258,6 +275,20 @@ def check_move(move: Move) -> None:
         if move.not_surveyed:
             raise ValidationError(
                 _("%(count)s listed households are not surveyed yet.") % {"count": move.not_surveyed}
+            )
+    if needs_every_result_agreed(move.state, move.to_state):
+        if move.villages_without_meeting:
+            raise ValidationError(
+                _("These villages have not held their village meeting yet: %(villages)s.")
+                % {"villages": ", ".join(move.villages_without_meeting)}
+            )
+        if move.results_sent_back:
+            raise ValidationError(
+                _(
+                    "%(count)s results were sent back to the survey by their village meeting: a later "
+                    "meeting of the village must agree them first."
+                )
+                % {"count": move.results_sent_back}
             )
     if ends_posting(move.state):
         if move.posting_ends_on and move.on < move.posting_ends_on:
@@ -293,3 +324,63 @@ def check_decision(
             _("The decision cannot be dated before the public posting ends (%(date)s).")
             % {"date": _date(posting_ends_on)}
         )
+
+
+# Village meetings -------------------------------------------------------------------------------
+
+
+def agreement_percent() -> str:
+    """MEETING_AGREEMENT_SHARE as the minutes and the pages say it: "50"."""
+    return f"{float(MEETING_AGREEMENT_SHARE * 100):g}"
+
+
+def is_agreed(agreeing: int, present: int) -> bool:
+    """A household's result stands when at least MEETING_AGREEMENT_SHARE of those present agree."""
+    return agreeing >= MEETING_AGREEMENT_SHARE * present
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A village meeting as recorded, with the facts its rule needs: `survey_from` the day the round's
+    survey started, `after` the day of the meeting that sent the results back (a re-meeting), and
+    `agreeing` the number agreeing with each result put to it."""
+
+    held_on: datetime.date
+    today: datetime.date
+    present: int
+    agreeing: tuple[int, ...]
+    survey_from: datetime.date | None = None
+    after: datetime.date | None = None
+    copy_received_on: datetime.date | None = None
+
+
+def check_meeting(meeting: Meeting) -> None:
+    """Raises ValidationError (every reason, for the user) if the meeting cannot be recorded so."""
+    errors = []
+    if meeting.held_on > meeting.today:
+        errors.append(_("The meeting cannot be dated in the future."))
+    if meeting.survey_from and meeting.held_on < meeting.survey_from:
+        errors.append(
+            _("The meeting cannot come before the survey started (%(date)s).")
+            % {"date": _date(meeting.survey_from)}
+        )
+    if meeting.after and meeting.held_on < meeting.after:
+        errors.append(
+            _("A meeting on the results sent back cannot come before the meeting that sent them (%(date)s).")
+            % {"date": _date(meeting.after)}
+        )
+    if meeting.present < 1:
+        errors.append(_("At least one person must be present at the meeting."))
+    elif any(not 0 <= agreeing <= meeting.present for agreeing in meeting.agreeing):
+        errors.append(
+            _("The number agreeing with a result is between 0 and the %(present)s present.")
+            % {"present": meeting.present}
+        )
+    if not meeting.agreeing:
+        errors.append(_("No household result of this village is waiting for its meeting."))
+    if meeting.copy_received_on and not meeting.held_on <= meeting.copy_received_on <= meeting.today:
+        errors.append(
+            _("The commune's copy of the minutes is received after the meeting, and not in the future.")
+        )
+    if errors:
+        raise ValidationError(errors)

@@ -139,6 +139,7 @@ def round_detail(request, pk):
             "moves": moves,
             "move_form": move_form,
             "complaints": review_round.complaints.select_related("household"),
+            "villages": services.village_rows(review_round),
             "complaint_form": ComplaintForm(review_round=review_round, initial={"received_on": today()})
             if write and review_round.state == ReviewRound.State.PUBLIC_POSTING
             else None,
@@ -350,7 +351,7 @@ def survey(request, pk):
             "final_form": final_form,
             "result": result,
             "error": error,
-            "editable": write and review_round.accepts_answers,
+            "editable": write and review.accepts_answers,
             "final_editable": write and review_round.accepts_final_categories and review.is_surveyed,
             "low_income_workers": review.low_income_workers() if review_round.is_decided else [],
             "next_review": next_review,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -27,6 +28,7 @@ from households.models import (
     FarmAverageRecord,
     Household,
     HouseholdReview,
+    MeetingResult,
     Member,
     Person,
     PovertyCause,
@@ -35,6 +37,7 @@ from households.models import (
     RoundStep,
     SupportKind,
     SupportReceived,
+    VillageMeeting,
     households_to_review,
 )
 
@@ -204,6 +207,7 @@ def check_move(review_round: ReviewRound, to_state: str, on: datetime.date) -> N
     last = review_round.steps.order_by("-on", "-pk").first()
     surveyed = procedure.needs_every_household_surveyed(review_round.state, to_state)
     open_complaints = review_round.complaints.filter(resolved_on__isnull=True)
+    agreed = procedure.needs_every_result_agreed(review_round.state, to_state)
     procedure.check_move(
         procedure.Move(
             procedure=review_round.procedure,
@@ -216,6 +220,10 @@ def check_move(review_round: ReviewRound, to_state: str, on: datetime.date) -> N
             not_surveyed=review_round.reviews.filter(computed_category="").count() if surveyed else 0,
             posting_ends_on=review_round.posting_ends_on,
             open_complaints=open_complaints.count() if procedure.ends_posting(review_round.state) else 0,
+            villages_without_meeting=villages_without_meeting(review_round) if agreed else (),
+            results_sent_back=review_round.reviews.filter(sent_back_by__isnull=False).count()
+            if agreed
+            else 0,
         )
     )
 
@@ -312,8 +320,14 @@ def record_survey(
     category the answers give. The computed category is never typed."""
     _require_writer(by)
     review.round = _locked_round(review.round_id)
-    if not review.round.accepts_answers:
-        raise ValidationError(_("Survey answers can only be entered while the round is at the survey step."))
+    review.sent_back_by_id = HouseholdReview.objects.values_list("sent_back_by", flat=True).get(pk=review.pk)
+    if not review.accepts_answers:
+        raise ValidationError(
+            _(
+                "Survey answers can only be entered while the round is at the survey step, or for a "
+                "result its village meeting sent back."
+            )
+        )
     deprived = sorted(set(deprived))
     try:
         result = preview(
@@ -755,6 +769,141 @@ def issue_certificates(review_round: ReviewRound) -> list[Certificate]:
         for number, review in enumerate(reviews, start=(last or 0) + 1)
     ]
     return Certificate.objects.bulk_create(certificates, batch_size=BULK_BATCH)
+
+
+# Village meetings -------------------------------------------------------------------------------
+
+
+def reviews_awaiting_meeting(review_round: ReviewRound, village):
+    """The reviews of `village` in the round that no meeting has agreed yet: all of them before its
+    first meeting, then those a meeting sent back (and any listed after it)."""
+    return (
+        review_round.reviews.filter(household__village=village)
+        .exclude(meeting_results__agreed=True)
+        .select_related("household")
+        .order_by("household__code", "pk")
+    )
+
+
+def villages_without_meeting(review_round: ReviewRound) -> tuple[str, ...]:
+    """Names of the villages with a household of the round no meeting has voted on."""
+    names = (
+        review_round.reviews.filter(meeting_results__isnull=True)
+        .order_by("household__village__name")
+        .values_list("household__village__name", flat=True)
+        .distinct()
+    )
+    return tuple(names)
+
+
+def village_rows(review_round) -> list[dict]:
+    """Per village of the round: its results, how many await a meeting or were sent back, and its
+    meetings. Two queries whatever the number of villages and households."""
+    agreed = MeetingResult.objects.filter(review=OuterRef("pk"), agreed=True)
+    counts = (
+        review_round.reviews.values("household__village", "household__village__name")
+        .annotate(
+            listed=Count("pk"),
+            awaiting=Count("pk", filter=~Exists(agreed)),
+            sent_back=Count("pk", filter=Q(sent_back_by__isnull=False)),
+        )
+        .order_by("household__village__name")
+    )
+    meetings: dict[int, list] = {}
+    for meeting in review_round.meetings.order_by("held_on", "pk"):
+        meetings.setdefault(meeting.village_id, []).append(meeting)
+    return [
+        {
+            "village_id": row["household__village"],
+            "name": row["household__village__name"],
+            "listed": row["listed"],
+            "awaiting": row["awaiting"],
+            "sent_back": row["sent_back"],
+            "meetings": meetings.get(row["household__village"], []),
+        }
+        for row in counts
+    ]
+
+
+@transaction.atomic
+def record_meeting(
+    *,
+    meeting: VillageMeeting,
+    agreeing: dict[int, int],
+    by,
+) -> VillageMeeting:
+    """Records the village meeting `meeting` (unsaved, with its round and village) and the number
+    agreeing with each result awaiting it (`agreeing`, by review id). A result agreed by fewer than
+    `procedure.MEETING_AGREEMENT_SHARE` of those present goes back to the survey: its review is marked
+    as sent back by this meeting until a later meeting of the village agrees it."""
+    _require_writer(by)
+    review_round = _locked_round(meeting.round_id)  # a second press waits, then finds nothing awaiting
+    if review_round.state != State.VILLAGE_MEETING:
+        raise ValidationError(
+            _("Village meetings are recorded while the round is at the village meeting step.")
+        )
+    awaiting = list(reviews_awaiting_meeting(review_round, meeting.village))
+    if not awaiting:
+        raise ValidationError(
+            _("The meetings of %(village)s already agreed every result of the village.")
+            % {"village": meeting.village.name},
+            code="already_met",
+        )
+    if set(agreeing) != {review.pk for review in awaiting}:
+        raise ValidationError(
+            _("The results awaiting this meeting changed meanwhile: open the form again."), code="stale"
+        )
+    survey = review_round.steps.filter(state=State.SURVEY).order_by("on", "pk").first()
+    previous = review_round.meetings.filter(village=meeting.village).order_by("-held_on").first()
+    procedure.check_meeting(
+        procedure.Meeting(
+            held_on=meeting.held_on,
+            today=today(),
+            present=meeting.present,
+            agreeing=tuple(agreeing.values()),
+            survey_from=survey.on if survey else None,
+            after=previous.held_on if previous else None,
+            copy_received_on=meeting.commune_copy_received_on,
+        )
+    )
+    meeting.round, meeting.recorded_by = review_round, by
+    meeting.chair_name, meeting.secretary_name = meeting.chair_name.strip(), meeting.secretary_name.strip()
+    meeting.full_clean()
+    meeting.save()
+    results = []
+    for review in awaiting:
+        result = MeetingResult(
+            meeting=meeting, review=review, category=review.category, agreeing=agreeing[review.pk]
+        )
+        result.decide()
+        results.append(result)
+    MeetingResult.objects.bulk_create(results)
+    # The meeting's results are the record of what it sent back: the mark is not in the reviews' history.
+    voted = HouseholdReview.objects.filter(pk__in=[result.review_id for result in results])
+    voted.filter(pk__in=[r.review_id for r in results if not r.agreed]).update(sent_back_by=meeting)
+    voted.filter(pk__in=[r.review_id for r in results if r.agreed]).update(sent_back_by=None)
+    return meeting
+
+
+@transaction.atomic
+def record_minutes_received(*, meeting: VillageMeeting, on: datetime.date, by) -> VillageMeeting:
+    """The commune received its copy of the meeting's minutes on `on`."""
+    _require_writer(by)
+    meeting = VillageMeeting.objects.select_for_update().select_related("round").get(pk=meeting.pk)
+    if meeting.round.is_decided:
+        raise ValidationError(_("The round is decided: its records are read-only."))
+    if meeting.commune_copy_received_on:
+        raise ValidationError(
+            _("The commune's copy of these minutes was received on %(date)s.")
+            % {"date": _date(meeting.commune_copy_received_on)}
+        )
+    if not meeting.held_on <= on <= today():
+        raise ValidationError(
+            _("The commune's copy of the minutes is received after the meeting, and not in the future.")
+        )
+    meeting.commune_copy_received_on = on
+    meeting.save(update_fields=["commune_copy_received_on"])
+    return meeting
 
 
 # Many rows at once (imports) ----------------------------------------------------------------------

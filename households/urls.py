@@ -5,6 +5,7 @@ from households import (
     exports,
     household_views,
     import_views,
+    meeting_views,
     recognition_views,
     request_views,
     round_views,
@@ -77,5 +78,20 @@ urlpatterns = [
         "rounds/<int:pk>/recognition.xlsx",
         recognition_views.round_recognition_xlsx,
         name="round_recognition_xlsx",
+    ),
+    # Village meetings
+    path("rounds/<int:pk>/villages/<int:village_pk>/meeting/", meeting_views.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting"),
+    path(
+        "meetings/<int:pk>/minutes-received/",
+        meeting_views.meeting_minutes_received,
+        name="meeting_minutes_received",
+    ),
+    path("meetings/<int:pk>/minutes/", meeting_views.meeting_minutes, name="meeting_minutes"),
+    path(
+        "meetings/<int:pk>/minutes.pdf",
+        meeting_views.meeting_minutes,
+        {"as_pdf": True},
+        name="meeting_minutes_pdf",
     ),
 ]

@@ -28,6 +28,8 @@ COMMUNE_OF = {
     "households.Certificate": "commune",
     "households.RoundStep": "round__commune",
     "households.Complaint": "round__commune",
+    "households.VillageMeeting": "round__commune",
+    "households.MeetingResult": "meeting__round__commune",
     "households.FarmAverageRecord": "household__commune",
     "households.ReviewRequest": "commune",
     "households.ImportRecord": "commune",

@@ -59,8 +59,18 @@ def test_an_officer_surveys_a_household_approves_the_round_and_sees_the_summary_
     expect(page.locator(".message.success")).to_contain_text("Hộ nghèo")
 
     page.goto(review_round.get_absolute_url())
+    record_step(page, "village_meeting")
+    # The village's meeting agrees every result (the form lists them), then the round moves on.
+    page.get_by_role("link", name="Ghi kết quả họp dân").click()
+    page.locator("#id_chair_name").fill("A Blong")
+    page.locator("#id_present").fill("12")
+    for field in page.locator("input[name^=agreeing_]").all():
+        field.fill("9")
+    page.get_by_role("button", name="Ghi kết quả họp dân").click()
+    expect(page.locator(".message.success")).to_contain_text("Đã ghi nhận cuộc họp dân")
+    page.goto(review_round.get_absolute_url())
     # A review of 2022, before the two-level government: the district chairman's opinion first.
-    for state in ("village_meeting", "public_posting", "district_opinion", "approved"):
+    for state in ("public_posting", "district_opinion", "approved"):
         record_step(page, state)
     expect(page.locator("dl.facts").first).to_contain_text("Chủ tịch UBND xã phê duyệt")
     page.get_by_role("link", name="Ba danh sách được công nhận, kèm số giấy chứng nhận").click()

@@ -30,8 +30,9 @@ from households.models import (
     Person,
     ReviewRequest,
     ReviewRound,
+    VillageMeeting,
 )
-from households.tests.helpers import make_household, open_survey
+from households.tests.helpers import make_household, open_survey, survey_as, to_meeting
 from households.tests.test_review_imports import HEADERS as REVIEW_HEADERS
 from households.tests.workbooks import household_rows, xlsx_upload
 from tests.databases import terminate
@@ -282,6 +283,55 @@ def import_twice(geography, officers):
     )
 
 
+def _at_the_meeting_step(commune, code, village_name, by):
+    review_round = open_survey(
+        commune, 2024, [make_household(commune, code, village_name=village_name)], by=by
+    )
+    survey_as(review_round.reviews.select_related("household", "round").get(), "poor", by=by)
+    return to_meeting(review_round, by=by, on=datetime.date(2024, 11, 1), meetings=False)
+
+
+def record_meeting(geography, officers):
+    review_round = _at_the_meeting_step(geography["muong_hoong"], "V1", "Thôn 2", officers[0])
+    review = review_round.reviews.get()
+    village = review.household.village
+    url = reverse("households:meeting_new", args=[review_round.pk, village.pk])
+    data = {"held_on": "02/11/2024", "chair_name": "A Blong", "present": "10", f"agreeing_{review.pk}": "6"}
+    return Action(
+        presses=[lambda client: client.post(url, data, follow=True)] * 2,
+        before_write=(VillageMeeting, "save"),
+        done="Đã ghi nhận cuộc họp dân.",
+        refused="Các cuộc họp dân của Thôn 2 đã thống nhất mọi kết quả của thôn.",
+        check=lambda: review_round.meetings.count() == 1 and review.meeting_results.count() == 1,
+    )
+
+
+def record_minutes_received(geography, officers):
+    review_round = _at_the_meeting_step(geography["ngoc_linh_old"], "V2", "Thôn 4", officers[0])
+    review = review_round.reviews.get()
+    meeting = services.record_meeting(
+        meeting=VillageMeeting(
+            round=review_round,
+            village=review.household.village,
+            held_on=datetime.date(2024, 11, 2),
+            chair_name="A Lâm",
+            present=8,
+        ),
+        agreeing={review.pk: 8},
+        by=officers[0],
+    )
+    url = reverse("households:meeting_minutes_received", args=[meeting.pk])
+    return Action(
+        presses=[lambda client: client.post(url, {"on": "04/11/2024"}, follow=True)] * 2,
+        before_write=(VillageMeeting, "save"),
+        done="Đã ghi nhận xã nhận được bản biên bản họp dân.",
+        refused="Xã đã nhận bản biên bản này ngày 04/11/2024.",
+        check=lambda: (
+            VillageMeeting.objects.get(pk=meeting.pk).commune_copy_received_on == datetime.date(2024, 11, 4)
+        ),
+    )
+
+
 # Pressed again by one user (a page left open, Back then the button again), and at once by two.
 PRESSED_AGAIN = [
     open_round,
@@ -291,6 +341,8 @@ PRESSED_AGAIN = [
     approve_plan,
     enrol_households,
     import_twice,
+    record_meeting,
+    record_minutes_received,
 ]
 PRESSED_AT_ONCE = [*PRESSED_AGAIN, import_households, import_one_person_in_two_communes]
 

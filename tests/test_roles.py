@@ -46,6 +46,7 @@ from households.models import (
     Person,
     ReviewRequest,
     ReviewRound,
+    VillageMeeting,
 )
 from tests import adminwalk, urlwalk
 from tests.fixtures import make_user
@@ -122,6 +123,11 @@ EXPECTATIONS = {
     "households:summary": Expect(None),
     "households:farm_average": Expect(None),
     "households:farm_average_decide": post_only("farm_average", HOUSEHOLDS),
+    "households:meeting_new": form("meeting_village", HOUSEHOLDS),
+    "households:meeting": Expect("meeting"),
+    "households:meeting_minutes_received": post_only("meeting", HOUSEHOLDS),
+    "households:meeting_minutes": Expect("meeting"),
+    "households:meeting_minutes_pdf": Expect("meeting"),
     "assistance:assignment_list": Expect(None),
     "assistance:assignment_create": form(None, ASSIGNMENTS),
     "assistance:assignment_edit": form("assignment", ASSIGNMENTS),
@@ -253,6 +259,7 @@ def _records(commune, *, mission, assignment):
         commune=commune, household=household, form="form_01", received_on=datetime.date(2023, 8, 1)
     )
     participant = Participant.objects.create(activity=conference, full_name="Y Thảo", birth_year=2001)
+    meeting = VillageMeeting.objects.filter(round=review.round).order_by("pk").first()
     return {
         "commune": {"pk": commune.pk},
         "household": {"pk": household.pk},
@@ -260,6 +267,8 @@ def _records(commune, *, mission, assignment):
         "round": {"pk": review.round_id},
         "complaint": {"pk": review.round_id, "complaint_pk": complaint.pk},
         "review": {"pk": review.pk},
+        "meeting": {"pk": meeting.pk},
+        "meeting_village": {"pk": meeting.round_id, "village_pk": meeting.village_id},
         "farm_average": {"pk": farm_average.pk},
         "request": {"pk": review_request.pk},
         "assignment": {"pk": assignment.pk},
@@ -383,6 +392,8 @@ def fingerprint():
             Complaint,
             FarmAverageRecord,
             ReviewRequest,
+            VillageMeeting,
+            HouseholdReview,
             Plan,
             Activity,
         )

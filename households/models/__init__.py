@@ -13,6 +13,12 @@ from households.models.import_records import (  # noqa: F401
     ImportChange,
     ImportRecord,
 )
+from households.models.meetings import (  # noqa: F401
+    Attendee,
+    MeetingResult,
+    VillageMeeting,
+    VillageMeetingQuerySet,
+)
 from households.models.registry import (  # noqa: F401
     FARM_LIVELIHOODS,
     Household,

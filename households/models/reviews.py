@@ -354,10 +354,20 @@ class HouseholdReview(models.Model):
         related_name="+",
         verbose_name=_("final category set by"),
     )
+    sent_back_by = models.ForeignKey(
+        "VillageMeeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="sent_back",
+        verbose_name=_("sent back to the survey by"),
+        help_text=_("The village meeting that did not agree the result; cleared when a later one agrees it."),
+    )
 
     objects = HouseholdReviewQuerySet.as_manager()
 
-    history = HistoricalRecords(excluded_fields=["counting_year"])
+    history = HistoricalRecords(excluded_fields=["counting_year", "sent_back_by"])
 
     class Meta:
         verbose_name = _("household review")
@@ -394,6 +404,13 @@ class HouseholdReview(models.Model):
     @property
     def is_surveyed(self) -> bool:
         return bool(self.computed_category)
+
+    @property
+    def accepts_answers(self) -> bool:
+        """During the survey; and at the village meeting step for a result its meeting sent back."""
+        return self.round.accepts_answers or (
+            self.round.state == ReviewRound.State.VILLAGE_MEETING and self.sent_back_by_id is not None
+        )
 
     @property
     def deprived_keys(self) -> list[str]:

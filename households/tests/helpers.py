@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 
 from communes.models import Village
 from households import services
+from households.demo import hold_village_meetings
 from households.models import Household, Person, ReviewRound
 
 State = ReviewRound.State
@@ -68,17 +69,30 @@ def survey_as(review, category, *, by=None):
     return services.record_survey(review=review, by=by or writer(), **ANSWERS[category])
 
 
+def to_meeting(review_round, *, by=None, on=None, meetings=True):
+    """Moves a surveyed round to the village meeting step (on `on`, by default 1 November) and, with
+    `meetings`, holds each village's meeting there the same day, agreeing every result."""
+    by = by or writer()
+    on = on or datetime.date(review_round.year, 11, 1)
+    services.move_round(review_round=review_round, to_state=State.VILLAGE_MEETING, by=by, on=on)
+    review_round.refresh_from_db()
+    if meetings:
+        hold_village_meetings(review_round, by=by, on=on, present=10)
+    return review_round
+
+
 def decide(review_round, *, by=None):
     """Takes a surveyed round through the steps of its procedure to approval: the meeting, the posting
     and, before the two-level government, the district chairman's opinion."""
     by = by or writer()
     year = review_round.year
     days = {
-        State.VILLAGE_MEETING: datetime.date(year, 11, 1),
         State.PUBLIC_POSTING: datetime.date(year, 11, 10),
         State.DISTRICT_OPINION: datetime.date(year, 11, 25),
         State.APPROVED: datetime.date(year, 12, 1),
     }
+    if review_round.state == State.SURVEY:
+        to_meeting(review_round, by=by)
     steps = review_round.procedure.steps()
     for state in steps[steps.index(review_round.state) + 1 : steps.index(State.APPROVED)]:
         services.move_round(review_round=review_round, to_state=state, by=by, on=days[state])

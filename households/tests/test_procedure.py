@@ -258,6 +258,7 @@ def test_every_other_move_is_refused(kind, old, state, to_state):
 
 
 TODAY = D(2022, 11, 10)
+TO_POSTING = {"state": State.VILLAGE_MEETING, "to_state": State.PUBLIC_POSTING}
 
 
 def move(kind=PERIODIC, state=State.SURVEY, to_state=State.VILLAGE_MEETING, old=NEW, **facts):
@@ -310,9 +311,27 @@ def move(kind=PERIODIC, state=State.SURVEY, to_state=State.VILLAGE_MEETING, old=
             ),
             "runs until",
         ),
+        # The posting needs every village's meeting, and no result sent back (villages said first).
+        (move(**TO_POSTING), None),
+        (
+            move(**TO_POSTING, villages_without_meeting=("Thôn 1",)),
+            "not held their village meeting yet: Thôn 1",
+        ),
+        (move(**TO_POSTING, villages_without_meeting=("Làng Mới", "Thôn 2")), "yet: Làng Mới, Thôn 2."),
+        (move(**TO_POSTING, results_sent_back=2), "2 results were sent back"),
+        (move(kind=AD_HOC, **TO_POSTING, results_sent_back=1), "1 results were sent back"),
+        # The villages without a meeting are said first.
+        (move(**TO_POSTING, villages_without_meeting=("Thôn 3",), results_sent_back=1), "Thôn 3"),
+        # Back to the survey: the meetings are not asked for.
+        (
+            move(state=State.VILLAGE_MEETING, to_state=State.SURVEY, villages_without_meeting=("Thôn 1",)),
+            None,
+        ),
     ],
 )
-def test_a_move_is_checked_against_its_date_the_survey_the_posting_and_the_complaints(case, refused_with):
+def test_a_move_is_checked_against_its_date_the_survey_the_posting_the_complaints_and_the_meetings(
+    case, refused_with
+):
     if refused_with is None:
         procedure.check_move(case)
     else:
@@ -332,3 +351,88 @@ def test_a_move_is_checked_against_its_date_the_survey_the_posting_and_the_compl
 )
 def test_leaving_the_survey_needs_every_household_surveyed(state, to_state, needed):
     assert procedure.needs_every_household_surveyed(state, to_state) is needed
+
+
+# Village meetings ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("present", "agreeing", "agreed"),
+    [
+        (10, 10, True),
+        (10, 5, True),  # exactly half is enough: "at least 50 %"
+        (10, 4, False),
+        (10, 0, False),
+        (1, 1, True),
+        (1, 0, False),
+        (3, 2, True),
+        (3, 1, False),  # a third is under half
+        (2, 1, True),
+        (7, 4, True),
+        (7, 3, False),  # 3 × 2 = 6 < 7
+        (41, 21, True),
+        (41, 20, False),
+    ],
+)
+def test_a_result_is_agreed_by_at_least_half_of_those_present(present, agreeing, agreed):
+    assert procedure.is_agreed(agreeing, present) is agreed
+    assert (agreeing * 2 >= present) is agreed  # the same rule in integers: no rounding at the boundary
+
+
+def meeting(**facts):
+    return procedure.Meeting(
+        **{
+            "held_on": TODAY,
+            "today": TODAY,
+            "present": 10,
+            "agreeing": (5, 10),
+            "survey_from": D(2022, 9, 10),
+            **facts,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("case", "refused_with"),
+    [
+        (meeting(), None),
+        (meeting(held_on=D(2022, 9, 10)), None),  # the day the survey started
+        (meeting(agreeing=(0, 10)), None),  # a result nobody agrees is recorded (and sent back)
+        (meeting(held_on=TODAY + datetime.timedelta(days=1)), "cannot be dated in the future"),
+        (meeting(held_on=D(2022, 9, 9)), "before the survey started \\(10/09/2022\\)"),
+        (meeting(after=D(2022, 11, 1), held_on=D(2022, 10, 31)), "before the meeting that sent them"),
+        (meeting(after=TODAY), None),  # a re-meeting the same day, after the answers were entered again
+        (meeting(present=0, agreeing=(0,)), "At least one person"),
+        (meeting(agreeing=(11,)), "between 0 and the 10 present"),
+        (meeting(agreeing=(-1,)), "between 0 and the 10 present"),
+        (meeting(agreeing=()), "No household result"),
+        (meeting(copy_received_on=TODAY), None),
+        (meeting(copy_received_on=TODAY - datetime.timedelta(days=1)), "received after the meeting"),
+        (meeting(copy_received_on=TODAY + datetime.timedelta(days=1)), "not in the future"),
+    ],
+)
+def test_a_meeting_is_checked_against_its_dates_and_its_numbers(case, refused_with):
+    if refused_with is None:
+        procedure.check_meeting(case)
+    else:
+        with pytest.raises(ValidationError, match=refused_with):
+            procedure.check_meeting(case)
+
+
+def test_a_meeting_says_every_reason_at_once():
+    with pytest.raises(ValidationError) as refused:
+        procedure.check_meeting(meeting(held_on=TODAY + datetime.timedelta(days=1), agreeing=(12,)))
+    assert len(refused.value.messages) == 2
+
+
+@pytest.mark.parametrize(
+    ("state", "to_state", "needed"),
+    [
+        (State.VILLAGE_MEETING, State.PUBLIC_POSTING, True),
+        (State.VILLAGE_MEETING, State.SURVEY, False),
+        (State.SURVEY, State.VILLAGE_MEETING, False),
+        (State.PUBLIC_POSTING, State.APPROVED, False),
+    ],
+)
+def test_leaving_the_meetings_needs_every_result_agreed(state, to_state, needed):
+    assert procedure.needs_every_result_agreed(state, to_state) is needed

@@ -17,8 +17,9 @@ DETAIL_QUERIES = 4 + 6
 # Session, user, profile and the issuing body (4), the round, the results counted, the page's count and
 # households with their deprivations counted, the steps, the complaints (6); for a periodic round, the
 # list to review counted (the households on the register with their list category and accepted
-# requests, in one aggregate), the commune's pending requests counted, the requests feeding it (3).
-ROUND_QUERIES = 4 + 6 + 3
+# requests, in one aggregate), the commune's pending requests counted, the requests feeding it (3);
+# the villages with their results counted and the village meetings (2).
+ROUND_QUERIES = 4 + 6 + 3 + 2
 # Session, user, profile and the issuing body (4), the household with its commune and village, its
 # members' names, the rounds of its reviews with their communes (3), the histories of the household,
 # its memberships, their people and its reviews with who made each change (4), the people the

@@ -14,7 +14,15 @@ from django.utils import translation
 from households import poverty, services
 from households.models import Certificate, ReviewRound
 from households.recognition import recognition_lists
-from households.tests.helpers import approve, decided_lists, make_household, open_survey, survey_as, writer
+from households.tests.helpers import (
+    approve,
+    decided_lists,
+    make_household,
+    open_survey,
+    survey_as,
+    to_meeting,
+    writer,
+)
 
 pytestmark = pytest.mark.django_db
 State = ReviewRound.State
@@ -61,9 +69,7 @@ def posted_round(geography):
     review_round = open_survey(commune, 2025, households)
     for review in review_round.reviews.select_related("household", "round"):
         survey_as(review, NEAR if review.household.code == "C1" else POOR)
-    services.move_round(
-        review_round=review_round, to_state=State.VILLAGE_MEETING, by=writer(), on=D(2025, 11, 1)
-    )
+    to_meeting(review_round, on=D(2025, 11, 1))
     services.move_round(
         review_round=review_round,
         to_state=State.PUBLIC_POSTING,
@@ -122,8 +128,8 @@ def _decided_ad_hoc(household, category):
     """An ad-hoc review requested on 15/01/2026, decided on 22/01/2026: it amends the lists of 2026."""
     ad_hoc = services.request_ad_hoc_review(household=household, requested_on=D(2026, 1, 15), by=writer())
     survey_as(ad_hoc.reviews.get(), category)
-    for state in (State.VILLAGE_MEETING, State.PUBLIC_POSTING):
-        services.move_round(review_round=ad_hoc, to_state=state, by=writer(), on=D(2026, 1, 16))
+    to_meeting(ad_hoc, on=D(2026, 1, 16))
+    services.move_round(review_round=ad_hoc, to_state=State.PUBLIC_POSTING, by=writer(), on=D(2026, 1, 16))
     ad_hoc.refresh_from_db()
     approve(ad_hoc, on=D(2026, 1, 22), number="140/QĐ-UBND")
     ad_hoc.refresh_from_db()

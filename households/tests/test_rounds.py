@@ -8,7 +8,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from communes.models import today
 from households import services
 from households.models import Complaint, HouseholdReview, ReviewRound
-from households.tests.helpers import approve, decide, make_household, open_survey, survey_as, writer
+from households.tests.helpers import (
+    approve,
+    decide,
+    make_household,
+    open_survey,
+    survey_as,
+    to_meeting,
+    writer,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 State = ReviewRound.State
@@ -129,9 +137,7 @@ def test_a_step_cannot_go_back_in_time_nor_into_the_future(survey_round, muong_h
 def test_approval_waits_for_the_posting_to_end_and_the_complaints_to_be_rechecked(survey_round):
     for review in survey_round.reviews.all():
         survey_as(review, "near_poor")
-    services.move_round(
-        review_round=survey_round, to_state=State.VILLAGE_MEETING, by=writer(), on=datetime.date(2022, 11, 1)
-    )
+    to_meeting(survey_round, on=datetime.date(2022, 11, 1))
     services.move_round(
         review_round=survey_round,
         to_state=State.PUBLIC_POSTING,
@@ -303,9 +309,7 @@ def test_an_ad_hoc_request_has_a_15_day_deadline_and_is_listed_when_overdue(hous
             household=household, requested_on=datetime.date(2024, 3, 20), by=writer()
         )
     survey_as(review_round.reviews.get(), "poor")
-    services.move_round(
-        review_round=review_round, to_state=State.VILLAGE_MEETING, by=writer(), on=datetime.date(2024, 3, 18)
-    )
+    to_meeting(review_round, on=datetime.date(2024, 3, 18))
     services.move_round(
         review_round=review_round, to_state=State.PUBLIC_POSTING, by=writer(), on=datetime.date(2024, 3, 20)
     )
@@ -359,7 +363,8 @@ def test_low_income_workers_are_found_from_the_review(survey_round):
 def _ad_hoc(household, *, requested_on, decided_on, category):
     ad_hoc = services.request_ad_hoc_review(household=household, requested_on=requested_on, by=writer())
     survey_as(ad_hoc.reviews.get(), category)
-    for state in ad_hoc.procedure.steps()[2:-2]:  # from the meeting to the step before the decision
+    to_meeting(ad_hoc, on=requested_on)
+    for state in ad_hoc.procedure.steps()[3:-2]:  # from the posting to the step before the decision
         services.move_round(
             review_round=ad_hoc, to_state=state, by=writer(), on=requested_on, posting_ends_on=requested_on
         )
