@@ -33,9 +33,9 @@ from households.access import (
     times_in,
 )
 from households.models import (
+    ApplicationComplaint,
     Complaint,
     Deprivation,
-    FarmAverageRecord,
     Household,
     HouseholdReview,
     ImportChange,
@@ -44,6 +44,7 @@ from households.models import (
     Person,
     ReviewRound,
     RoundStep,
+    StatusApplication,
 )
 
 HISTORY_PAGE = 100  # entries per page of an admin history, as Django's own view
@@ -288,24 +289,39 @@ class ComplaintAdmin(ScopedModelAdmin):
     autocomplete_fields = ["round", "household"]
 
 
-@admin.register(FarmAverageRecord)
-class FarmAverageRecordAdmin(ScopedModelAdmin):
+class ApplicationComplaintInline(ReadOnlyInline):
+    model = ApplicationComplaint
+    fields = ["received_on", "content", "outcome", "rechecked_on"]
+    readonly_fields = fields
+
+
+@admin.register(StatusApplication)
+class StatusApplicationAdmin(ScopedModelAdmin):
+    """The steps are recorded on the application's page, where the procedure's rules hold."""
+
     scope = households_for
     scope_path = "household"
     may_write = can_write
-    list_display = [
-        "household",
-        "requested_on",
+    list_display = ["household", "kind", "person", "requested_on", "monthly_income_per_person", "state"]
+    list_filter = ["kind", "state", "eligible", "household__main_livelihood"]
+    list_select_related = ["household", "person"]
+    search_fields = ["household__code", "household__head_name_folded"]
+    autocomplete_fields = ["household", "person"]
+    readonly_fields = [
         "monthly_income_per_person",
         "eligible",
-        "recognised",
+        "assessment",
+        "state",
+        "posting_starts_on",
+        "posting_ends_on",
+        "rechecked_on",
         "decided_on",
+        "decision_number",
+        "refusal_reason",
+        "recorded_by",
+        "decided_by",
     ]
-    list_filter = ["eligible", "recognised", "household__main_livelihood"]
-    list_select_related = ["household"]
-    search_fields = ["household__code", "household__head_name_folded"]
-    autocomplete_fields = ["household"]
-    readonly_fields = ["monthly_income_per_person", "eligible", "decided_by"]
+    inlines = [ApplicationComplaintInline]
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ COMMUNE_OF = {
     "households.Deprivation": "review__household__commune",
     "households.RoundStep": "round__commune",
     "households.Complaint": "round__commune",
-    "households.FarmAverageRecord": "household__commune",
+    "households.StatusApplication": "household__commune",
     "households.ImportRecord": "commune",
     "households.ImportChange": "record__commune",
     "assistance.Assignment": "communes",

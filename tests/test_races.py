@@ -22,13 +22,13 @@ from communes.models import Role
 from households import services
 from households.imports import steps
 from households.models import (
-    FarmAverageRecord,
     Household,
     ImportChange,
     ImportRecord,
     Member,
     Person,
     ReviewRound,
+    StatusApplication,
 )
 from households.tests.helpers import make_household, open_survey
 from households.tests.test_review_imports import HEADERS as REVIEW_HEADERS
@@ -329,18 +329,26 @@ def test_a_page_read_before_another_users_change_is_refused_on_what_the_database
             activity=model, households=Household.objects.all(), enrolled_on=datetime.date(2022, 10, 1), by=by
         )
     assert not review_round.reviews.exists() and not model.beneficiaries.exists()
-    request = services.record_farm_average_request(
+    request = services.record_application(
         household=Household.objects.get(code="S1"),
         requested_on=datetime.date(2022, 10, 1),
         income_12_months=30_000_000,
         member_count=4,
         by=by,
     )
-    FarmAverageRecord.objects.filter(pk=request.pk).update(
-        decided_on=datetime.date(2022, 10, 10), recognised=False
+    StatusApplication.objects.filter(pk=request.pk).update(
+        state=StatusApplication.State.REFUSED,
+        decided_on=datetime.date(2022, 10, 10),
+        refusal_reason="Thu nhập",
     )
     with pytest.raises(ValidationError, match="Xã đã quyết định"):
-        services.decide_farm_average(record=request, recognised=False, on=datetime.date(2022, 10, 12), by=by)
+        services.move_application(
+            application=request,
+            to_state=StatusApplication.State.REFUSED,
+            on=datetime.date(2022, 10, 12),
+            reason="Thu nhập",
+            by=by,
+        )
 
 
 @pytest.mark.skipif(

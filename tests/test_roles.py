@@ -38,13 +38,14 @@ from assistance.models import Activity, Assignment, Finding, Mission, Participan
 from communes.models import Commune, District, Profile, Role
 from core.scoped_admin import ScopedAdminMixin
 from households.models import (
+    ApplicationComplaint,
     Complaint,
-    FarmAverageRecord,
     Household,
     HouseholdReview,
     Member,
     Person,
     ReviewRound,
+    StatusApplication,
 )
 from tests import adminwalk, urlwalk
 from tests.fixtures import make_user
@@ -105,7 +106,7 @@ EXPECTATIONS = {
     "households:edit": form("household", HOUSEHOLDS),
     "households:member_add": form("household", HOUSEHOLDS),
     "households:ad_hoc_request": post_only("household", HOUSEHOLDS),
-    "households:farm_average_request": form("household", HOUSEHOLDS),
+    "households:application_request": form("household", HOUSEHOLDS),
     "households:member_edit": form("member", HOUSEHOLDS),
     "households:member_move": form("member", HOUSEHOLDS),
     "households:rounds": Expect(None),
@@ -119,8 +120,13 @@ EXPECTATIONS = {
     "households:commune_rounds": Expect("commune", get=READ, post=HOUSEHOLDS),
     "households:commune_summary": Expect("commune"),
     "households:summary": Expect(None),
-    "households:farm_average": Expect(None),
-    "households:farm_average_decide": post_only("farm_average", HOUSEHOLDS),
+    "households:applications": Expect(None),
+    "households:applications_xlsx": Expect(None),
+    "households:application_candidates": Expect(None),
+    "households:application": Expect("application"),
+    "households:application_move": post_only("application", HOUSEHOLDS),
+    "households:application_complaint_add": post_only("application", HOUSEHOLDS),
+    "households:application_complaint_recheck": post_only("application_complaint", HOUSEHOLDS),
     "assistance:assignment_list": Expect(None),
     "assistance:assignment_create": form(None, ASSIGNMENTS),
     "assistance:assignment_edit": form("assignment", ASSIGNMENTS),
@@ -232,13 +238,19 @@ def _records(commune, *, mission, assignment):
     complaint = Complaint.objects.create(
         round=review.round, household=household, received_on=datetime.date(2023, 11, 20), content="Khiếu nại"
     )
-    farm_average = FarmAverageRecord.objects.create(
+    application = StatusApplication.objects.create(
         household=household,
         requested_on=datetime.date(2023, 5, 1),
         standard="decree_07_2021",
         income_12_months=60_000_000,
         member_count=3,
         monthly_income_per_person=1_666_666,
+        state=StatusApplication.State.POSTED,
+        posting_starts_on=datetime.date(2023, 5, 15),
+        posting_ends_on=datetime.date(2023, 5, 22),
+    )
+    application_complaint = application.complaints.create(
+        received_on=datetime.date(2023, 5, 16), content="Khiếu nại về hồ sơ"
     )
     participant = Participant.objects.create(activity=conference, full_name="Y Thảo", birth_year=2001)
     return {
@@ -248,7 +260,8 @@ def _records(commune, *, mission, assignment):
         "round": {"pk": review.round_id},
         "complaint": {"pk": review.round_id, "complaint_pk": complaint.pk},
         "review": {"pk": review.pk},
-        "farm_average": {"pk": farm_average.pk},
+        "application": {"pk": application.pk},
+        "application_complaint": {"pk": application.pk, "complaint_pk": application_complaint.pk},
         "assignment": {"pk": assignment.pk},
         "mission": {"pk": mission.pk},
         "finding": {"pk": Finding.objects.filter(commune=commune).order_by("pk").first().pk},
@@ -362,7 +375,17 @@ def fingerprint():
     }
     edited = {
         model._meta.label: list(model._default_manager.order_by("pk").values_list())
-        for model in (Commune, Household, Member, ReviewRound, Complaint, FarmAverageRecord, Plan, Activity)
+        for model in (
+            Commune,
+            Household,
+            Member,
+            ReviewRound,
+            Complaint,
+            StatusApplication,
+            ApplicationComplaint,
+            Plan,
+            Activity,
+        )
     }
     edited["assistance.Mission"] = list(Mission.objects.order_by("pk").values_list())
     edited["assistance.Assignment"] = list(Assignment.objects.order_by("pk").values_list())

@@ -1,5 +1,10 @@
 """The households app's models, by subject; importable from here as one module."""
 
+from households.models.applications import (  # noqa: F401
+    ApplicationComplaint,
+    StatusApplication,
+    StatusApplicationQuerySet,
+)
 from households.models.import_records import (  # noqa: F401
     ImportChange,
     ImportRecord,
@@ -20,7 +25,6 @@ from households.models.reviews import (  # noqa: F401
     Category,
     Complaint,
     Deprivation,
-    FarmAverageRecord,
     HouseholdReview,
     HouseholdReviewQuerySet,
     ReviewRound,
