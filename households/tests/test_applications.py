@@ -298,7 +298,7 @@ def test_a_farm_household_is_recognised_through_every_step(farm):
         application=application, received_on=D(2025, 3, 20), content="Hộ có xe tải", by=writer()
     )
     assert complaint.due_on == D(2025, 3, 25)
-    with pytest.raises(ValidationError, match="khiếu nại chưa được xác minh"):
+    with pytest.raises(ValidationError, match="khiếu nại chưa được phúc tra"):
         step(application, State.RECHECKED, D(2025, 3, 24))
     services.recheck_application_complaint(
         complaint=complaint, outcome="Xe của người khác", on=D(2025, 3, 24), by=writer()
@@ -374,7 +374,7 @@ def test_a_complaint_is_received_while_the_posting_runs_and_re_checked_once(farm
     complaint = services.record_application_complaint(
         application=application, received_on=D(2025, 3, 18), content="Khiếu nại", by=writer()
     )
-    with pytest.raises(ValidationError, match="kết quả xác minh"):
+    with pytest.raises(ValidationError, match="kết quả phúc tra"):
         services.recheck_application_complaint(
             complaint=complaint, outcome=" ", on=D(2025, 3, 19), by=writer()
         )
@@ -388,7 +388,7 @@ def test_a_complaint_is_received_while_the_posting_runs_and_re_checked_once(farm
     )
     complaint.refresh_from_db()
     assert complaint.is_late
-    with pytest.raises(ValidationError, match="đã được xác minh"):
+    with pytest.raises(ValidationError, match="đã được phúc tra"):
         services.recheck_application_complaint(
             complaint=complaint, outcome="Lại", on=D(2025, 3, 27), by=writer()
         )
@@ -504,7 +504,7 @@ def test_the_application_page_takes_it_through_its_steps(farm, client_of, muong_
     client.post(complaint_url, {"received_on": "18/03/2025", "content": "Khiếu nại"})
     complaint = application.complaints.get()
     response = client.post(move_url, {"to_state": "rechecked", "on": "24/03/2025"}, follow=True)
-    assert "khiếu nại chưa được xác minh" in response.content.decode()
+    assert "khiếu nại chưa được phúc tra" in response.content.decode()
     recheck_url = reverse("households:application_complaint_recheck", args=[application.pk, complaint.pk])
     client.post(recheck_url, {"outcome": "Không có căn cứ", "on": "19/03/2025"})
     client.post(move_url, {"to_state": "rechecked", "on": "24/03/2025"})
