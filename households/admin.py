@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from core.scoped_admin import ScopedAdminMixin, ScopedModelAdmin
 from households.access import (
     IDENTITY_NUMBERS,
+    applications_for,
     can_see_citizen_ids,
     can_write,
     citizen_id_as_shown,
@@ -322,6 +323,18 @@ class StatusApplicationAdmin(ScopedModelAdmin):
         "decided_by",
     ]
     inlines = [ApplicationComplaintInline]
+
+
+@admin.register(ApplicationComplaint)
+class ApplicationComplaintAdmin(ScopedModelAdmin):
+    scope = applications_for
+    scope_path = "application"
+    may_write = can_write
+    list_display = ["application", "received_on", "rechecked_on"]
+    list_filter = ["rechecked_on"]
+    list_select_related = ["application__household", "application__person"]
+    search_fields = ["application__household__code", "application__household__head_name_folded", "content"]
+    autocomplete_fields = ["application"]
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ COMMUNE_OF = {
     "households.RoundStep": "round__commune",
     "households.Complaint": "round__commune",
     "households.StatusApplication": "household__commune",
+    "households.ApplicationComplaint": "application__household__commune",
     "households.ImportRecord": "commune",
     "households.ImportChange": "record__commune",
     "assistance.Assignment": "communes",
