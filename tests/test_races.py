@@ -257,6 +257,46 @@ def import_twice(geography, officers):
     )
 
 
+def record_application(geography, officers):
+    household = make_household(geography["muong_hoong"], "D1", main_livelihood="agriculture")
+    url = reverse("households:application_request", args=[household.pk])
+    data = {
+        "kind": "farm_household",
+        "requested_on": "03/03/2025",
+        "income_12_months": 96_000_000,
+        "member_count": 4,
+    }
+    return Action(
+        presses=[lambda client: client.post(url, data, follow=True)] * 2,
+        before_write=(StatusApplication, "save"),
+        done="Đã ghi nhận đơn đề nghị: đủ điều kiện",
+        refused="Đã có một đơn đề nghị loại này đang được xem xét.",
+        check=lambda: StatusApplication.objects.filter(household=household).count() == 1,
+    )
+
+
+def recognise_application(geography, officers):
+    household = make_household(geography["muong_hoong"], "D2", main_livelihood="agriculture")
+    application = services.record_application(
+        household=household,
+        requested_on=datetime.date(2025, 3, 3),
+        income_12_months=96_000_000,
+        member_count=4,
+        by=officers[0],
+    )
+    for state, on in (("posted", datetime.date(2025, 3, 17)), ("rechecked", datetime.date(2025, 3, 24))):
+        services.move_application(application=application, to_state=state, on=on, by=officers[0])
+    url = reverse("households:application_move", args=[application.pk])
+    data = {"to_state": "recognised", "on": "25/03/2025", "decision_number": "8/QĐ-UBND"}
+    return Action(
+        presses=[lambda client: client.post(url, data, follow=True)] * 2,
+        before_write=(StatusApplication, "save"),
+        done="Đã ghi nhận bước.",
+        refused="Xã đã quyết định về đơn đề nghị này.",
+        check=lambda: StatusApplication.objects.filter(pk=application.pk, state="recognised").exists(),
+    )
+
+
 # Pressed again by one user (a page left open, Back then the button again), and at once by two.
 PRESSED_AGAIN = [
     open_round,
@@ -265,6 +305,8 @@ PRESSED_AGAIN = [
     approve_plan,
     enrol_households,
     import_twice,
+    record_application,
+    recognise_application,
 ]
 PRESSED_AT_ONCE = [*PRESSED_AGAIN, import_households, import_one_person_in_two_communes]
 

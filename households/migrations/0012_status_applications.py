@@ -9,6 +9,12 @@ from django.db import migrations, models
 OLD_REFUSAL = "Không công nhận (ghi nhận trước khi lưu lý do từ chối bằng văn bản)."
 
 
+def fill_recognised(apps, schema_editor):
+    StatusApplication = apps.get_model("households", "StatusApplication")
+    StatusApplication.objects.filter(state="recognised").update(recognised=True)
+    StatusApplication.objects.filter(state="refused").update(recognised=False)
+
+
 def fill_states(apps, schema_editor):
     StatusApplication = apps.get_model("households", "StatusApplication")
     decided = StatusApplication.objects.filter(decided_on__isnull=False)
@@ -38,7 +44,7 @@ class Migration(migrations.Migration):
             name="refusal_reason",
             field=models.TextField(blank=True, verbose_name="reason for the refusal"),
         ),
-        migrations.RunPython(fill_states, migrations.RunPython.noop),
+        migrations.RunPython(fill_states, fill_recognised),
         migrations.RemoveField(model_name="statusapplication", name="recognised"),
         migrations.CreateModel(
             name="ApplicationComplaint",
