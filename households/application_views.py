@@ -36,7 +36,6 @@ from households.models import (
     Category,
     HouseholdReview,
     Member,
-    Person,
     StatusApplication,
 )
 
@@ -167,7 +166,6 @@ def application_candidates(request):
     by_household: dict[int, list] = {}
     for member in members:
         by_household.setdefault(member.household_id, []).append(member)
-    not_workers = {Person.Employment.NOT_WORKING_AGE, Person.Employment.UNABLE, Person.Employment.STUDENT}
     rows = []
     for review in reviews:
         on = review.round.decided_on
@@ -176,8 +174,8 @@ def application_candidates(request):
             for m in by_household.get(review.household_id, [])
             if (m.joined_on is None or m.joined_on <= on)
             and (m.left_on is None or m.left_on > on)
-            and m.person.age_in(review.round.year) >= poverty.WORKING_AGE_FROM
-            and m.person.employment not in not_workers
+            and m.person.is_of_working_age(review.round.year)
+            and m.person.is_working
         ]
         farm = review.category == Category.AVERAGE and review.household.main_livelihood in FARM_LIVELIHOODS
         rows.append({"review": review, "farm": farm, "workers": workers})

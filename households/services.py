@@ -402,13 +402,12 @@ def _assess(kind: str, standard, household: Household, person: Person | None, mo
             farm_livelihood=household.is_farm,
             monthly_income_per_person=monthly,
         )
-    not_working = {Person.Employment.NOT_WORKING_AGE, Person.Employment.UNABLE, Person.Employment.STUDENT}
     return poverty.assess_low_income_worker(
         standard,
         household.area_type,
         monthly_income_per_person=monthly,
-        of_working_age=person.age_in(on.year) >= poverty.WORKING_AGE_FROM,
-        working=person.employment not in not_working,
+        of_working_age=person.is_of_working_age(on.year),
+        working=person.is_working,
     )
 
 

@@ -378,12 +378,10 @@ class HouseholdReview(models.Model):
         if not self.has_low_income_workers:
             return []
         on = self.round.decided_on or datetime.date(self.round.year, 12, 31)
-        not_workers = {Person.Employment.NOT_WORKING_AGE, Person.Employment.UNABLE, Person.Employment.STUDENT}
         return [
             member.person
             for member in self.household.members.on(on).select_related("person")
-            if member.person.age_in(self.round.year) >= poverty.WORKING_AGE_FROM
-            and member.person.employment not in not_workers
+            if member.person.is_of_working_age(self.round.year) and member.person.is_working
         ]
 
 
