@@ -12,7 +12,7 @@ from communes.access import commune_ids_for, communes_for, profile_of, sees_all_
 from communes.models import Role
 from core import citizen_id
 from households.models import (
-    FarmAverageRecord,
+    ApplicationComplaint,
     Household,
     HouseholdReview,
     ImportRecord,
@@ -20,6 +20,7 @@ from households.models import (
     Person,
     ReviewRequest,
     ReviewRound,
+    StatusApplication,
     VillageMeeting,
 )
 
@@ -148,14 +149,27 @@ def get_meeting_for(user, pk, *, write: bool = False) -> VillageMeeting:
     return _checked(meeting, user, write)
 
 
-def get_farm_average_for(user, pk, *, write: bool = False) -> FarmAverageRecord:
-    record = get_object_or_404(
-        FarmAverageRecord.objects.filter(household__in=households_for(user)).select_related(
-            "household__commune", "household__village"
+def applications_for(user):
+    """Applications for recognition (Decree 30/2025) of households in scope."""
+    return StatusApplication.objects.filter(household__in=households_for(user))
+
+
+def get_application_for(user, pk, *, write: bool = False) -> StatusApplication:
+    application = get_object_or_404(
+        applications_for(user).select_related(
+            "household__commune", "household__village", "person", "recorded_by", "decided_by"
         ),
         pk=pk,
     )
-    return _checked(record, user, write)
+    return _checked(application, user, write)
+
+
+def get_application_complaint_for(user, pk, complaint_pk, *, write: bool = False) -> ApplicationComplaint:
+    """A complaint about an application in scope, found through that application (`pk`)."""
+    application = get_application_for(user, pk, write=write)
+    complaint = get_object_or_404(application.complaints, pk=complaint_pk)
+    complaint.application = application
+    return complaint
 
 
 def requests_for(user):

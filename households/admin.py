@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from core.scoped_admin import ScopedAdminMixin, ScopedModelAdmin
 from households.access import (
     IDENTITY_NUMBERS,
+    applications_for,
     can_see_citizen_ids,
     can_write,
     citizen_id_as_shown,
@@ -35,10 +36,10 @@ from households.access import (
     times_in,
 )
 from households.models import (
+    ApplicationComplaint,
     Certificate,
     Complaint,
     Deprivation,
-    FarmAverageRecord,
     Household,
     HouseholdReview,
     ImportChange,
@@ -50,6 +51,7 @@ from households.models import (
     ReviewRequest,
     ReviewRound,
     RoundStep,
+    StatusApplication,
     SupportReceived,
     VillageMeeting,
 )
@@ -436,24 +438,51 @@ class MeetingResultAdmin(ScopedModelAdmin):
         return False
 
 
-@admin.register(FarmAverageRecord)
-class FarmAverageRecordAdmin(ScopedModelAdmin):
+class ApplicationComplaintInline(ReadOnlyInline):
+    model = ApplicationComplaint
+    fields = ["received_on", "content", "outcome", "rechecked_on"]
+    readonly_fields = fields
+
+
+@admin.register(StatusApplication)
+class StatusApplicationAdmin(ScopedModelAdmin):
+    """The steps are recorded on the application's page, where the procedure's rules hold."""
+
     scope = households_for
     scope_path = "household"
     may_write = can_write
-    list_display = [
-        "household",
-        "requested_on",
+    list_display = ["household", "kind", "person", "requested_on", "monthly_income_per_person", "state"]
+    list_filter = ["kind", "state", "eligible", "household__main_livelihood"]
+    list_select_related = ["household", "person"]
+    search_fields = ["household__code", "household__head_name_folded"]
+    autocomplete_fields = ["household", "person"]
+    readonly_fields = [
         "monthly_income_per_person",
         "eligible",
-        "recognised",
+        "assessment",
+        "state",
+        "posting_starts_on",
+        "posting_ends_on",
+        "rechecked_on",
         "decided_on",
+        "decision_number",
+        "refusal_reason",
+        "recorded_by",
+        "decided_by",
     ]
-    list_filter = ["eligible", "recognised", "household__main_livelihood"]
-    list_select_related = ["household"]
-    search_fields = ["household__code", "household__head_name_folded"]
-    autocomplete_fields = ["household"]
-    readonly_fields = ["monthly_income_per_person", "eligible", "decided_by"]
+    inlines = [ApplicationComplaintInline]
+
+
+@admin.register(ApplicationComplaint)
+class ApplicationComplaintAdmin(ScopedModelAdmin):
+    scope = applications_for
+    scope_path = "application"
+    may_write = can_write
+    list_display = ["application", "received_on", "rechecked_on"]
+    list_filter = ["rechecked_on"]
+    list_select_related = ["application__household", "application__person"]
+    search_fields = ["application__household__code", "application__household__head_name_folded", "content"]
+    autocomplete_fields = ["application"]
 
 
 @admin.register(ReviewRequest)

@@ -23,6 +23,7 @@ from households.models import (
     Member,
     Person,
     ReviewRound,
+    StatusApplication,
     SupportKind,
     VillageMeeting,
     is_ethnic_minority,
@@ -309,26 +310,33 @@ def seed_round(commune: Commune, list_year: int, households: list[Household], of
 
 
 def seed_farm_average(commune: Commune, households: list[Household], officer) -> None:
-    """Two requests in August 2022 from farm households of average living standard in the 2022 lists,
-    recognised."""
+    """Two applications in 2022 from farm households of average living standard, taken up by the
+    monthly review of 15 August, posted for 5 working days and recognised by the chairman."""
     candidates = [
         h
         for h in households
         if h.is_farm and categories_of(f"{commune.code}-{h.code}")[2022] == poverty.AVERAGE
     ][:2]
-    for household in candidates:
-        if household.farm_average_records.exists():
+    for number, household in enumerate(candidates, start=1):
+        if household.applications.exists():
             continue
-        record = services.record_farm_average_request(
+        application = services.record_application(
             household=household,
             requested_on=datetime.date(2022, 8, 15),
             income_12_months=4 * 12 * 1_800_000,
             member_count=4,
             by=officer,
         )
-        services.decide_farm_average(
-            record=record, recognised=True, on=datetime.date(2022, 8, 29), by=officer
-        )
+        for state, on, extra in (
+            (StatusApplication.State.POSTED, datetime.date(2022, 8, 15), {}),
+            (StatusApplication.State.RECHECKED, datetime.date(2022, 8, 22), {}),
+            (
+                StatusApplication.State.RECOGNISED,
+                datetime.date(2022, 8, 29),
+                {"decision_number": f"{120 + number}/QĐ-UBND"},
+            ),
+        ):
+            services.move_application(application=application, to_state=state, on=on, by=officer, **extra)
 
 
 def seed_move(households: list[Household], officer) -> None:

@@ -17,7 +17,6 @@ from households.models import (
     CauseOfPoverty,
     Complaint,
     Deprivation,
-    FarmAverageRecord,
     Household,
     HouseholdReview,
     Livelihood,
@@ -25,6 +24,7 @@ from households.models import (
     Relation,
     ReviewRequest,
     ReviewRound,
+    StatusApplication,
     SupportKind,
     VillageMeeting,
 )
@@ -228,7 +228,7 @@ class HouseholdFilterForm(forms.Form):
                 )
             )
         if data.get("farm_average"):
-            recognised = FarmAverageRecord.objects.filter(recognised=True)
+            recognised = StatusApplication.objects.recognised()
             if year:  # recognised during the year those lists are used
                 recognised = recognised.filter(requested_on__year=year)
             households = households.filter(pk__in=recognised.values("household"))
@@ -513,23 +513,98 @@ class RefuseRequestForm(forms.Form):
     )
 
 
-class FarmAverageRequestForm(forms.Form):
+class ApplicationForm(forms.Form):
+    """An application for recognition (Decree 30/2025): a farm household, or a worker among the
+    household's current members."""
+
+    kind = forms.ChoiceField(label=_("Applies to be recognised as"), choices=StatusApplication.Kind.choices)
+    person = forms.ModelChoiceField(
+        label=_("Worker"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_("For a low-income worker: the member who applies."),
+    )
     requested_on = forms.DateField(label=_("Requested on"), initial=today, widget=date_input())
     income_12_months = forms.IntegerField(
         label=_("Income of the previous 12 months (đồng)"),
         min_value=0,
-        help_text=_("Without state social assistance."),
+        max_value=10**12,
+        help_text=_("The household's, without state social assistance."),
     )
-    member_count = forms.IntegerField(label=_("Members"), min_value=1, max_value=50)
+    member_count = forms.IntegerField(
+        label=_("Members"), min_value=1, max_value=50, help_text=_("Members sharing that income.")
+    )
+
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(
+            pk__in=household.members.current().values("person")
+        ).order_by("birth_year", "pk")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == StatusApplication.Kind.LOW_INCOME_WORKER and not cleaned.get("person"):
+            self.add_error("person", _("Choose the worker among the household's members."))
+        if cleaned.get("kind") == StatusApplication.Kind.FARM_HOUSEHOLD:
+            cleaned["person"] = None
+        return cleaned
 
 
-class FarmAverageDecisionForm(forms.Form):
-    recognised = forms.TypedChoiceField(
-        label=_("Decision of the commune"),
-        choices=[("yes", _("Recognised")), ("no", _("Not recognised"))],
-        coerce=lambda value: value == "yes",
+class ApplicationMoveForm(forms.Form):
+    to_state = forms.ChoiceField(
+        label=_("Next step"),
+        choices=[
+            (s.value, s.label) for s in StatusApplication.State if s != StatusApplication.State.REQUESTED
+        ],
     )
-    on = forms.DateField(label=_("Decided on"), initial=today, widget=date_input())
+    on = forms.DateField(label=_("Date"), initial=today, widget=date_input())
+    decision_number = forms.CharField(
+        label=_("Decision number"), required=False, max_length=64, help_text=_("For a recognition.")
+    )
+    reason = forms.CharField(
+        label=_("Reason for the refusal"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For a refusal, given in writing."),
+    )
+
+
+class ApplicationComplaintForm(forms.Form):
+    received_on = forms.DateField(label=_("Received on"), initial=today, widget=date_input())
+    content = forms.CharField(label=_("Complaint"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ComplaintRecheckForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("Outcome of the re-check"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    on = forms.DateField(label=_("Re-checked on"), initial=today, widget=date_input())
+
+
+class ApplicationFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    step = forms.ChoiceField(label=_("Step"), required=False)
+    year = forms.IntegerField(label=_("Year of the request"), required=False, min_value=2000, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Any")), *StatusApplication.Kind.choices]
+        self.fields["step"].choices = [
+            ("", _("Any")),
+            *StatusApplication.State.choices,
+            ("overdue", _("Overdue (past 15 days, not decided)")),
+        ]
+
+    def filter(self, applications):
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("kind"):
+            applications = applications.filter(kind=data["kind"])
+        if data.get("step"):
+            applications = applications.at_step(data["step"])
+        if data.get("year"):
+            applications = applications.filter(requested_on__year=data["year"])
+        return applications
 
 
 class SummaryForm(forms.Form):

@@ -2,26 +2,23 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from communes.access import communes_for
 from communes.models import Commune, Village, today
 from core import history
-from core.pages import error_messages, form_page
+from core.pages import form_page
 from households import pagination, poverty, services
 from households.access import (
     IDENTITY_NUMBERS,
     can_write,
     citizen_id_as_shown,
     during,
-    get_farm_average_for,
     get_household_for,
     get_member_for,
     households_for,
@@ -30,8 +27,6 @@ from households.access import (
 from households.forms import (
     AsOfForm,
     EndMembershipForm,
-    FarmAverageDecisionForm,
-    FarmAverageRequestForm,
     HouseholdFilterForm,
     HouseholdForm,
     MemberEditForm,
@@ -39,7 +34,7 @@ from households.forms import (
     PersonForm,
     RequestForm,
 )
-from households.models import FarmAverageRecord, Household, HouseholdReview, Member, Person, ReviewRound
+from households.models import Household, HouseholdReview, Member, Person, ReviewRound
 from households.pagination import VillagePaginator
 
 # Households ---------------------------------------------------------------------------------------
@@ -107,7 +102,7 @@ def household_detail(request, pk):
             "current_members": [m for m in members if m.left_on is None],
             "past_members": [m for m in members if m.left_on is not None],
             "timeline": _timeline(household),
-            "farm_average_records": household.farm_average_records.all(),
+            "applications": household.applications.select_related("person"),
             "can_write": can_write(request.user),
             "review_requests": household.review_requests.select_related("review_round"),
             "request_form": RequestForm(),
@@ -262,85 +257,6 @@ def member_move(request, pk):
     return render(
         request, "households/member_move.html", {"form": form, "end_form": end_form, "member": member}
     )
-
-
-# Farm households of average living standard ------------------------------------------------------
-
-
-def farm_average_list(request):
-    records = (
-        FarmAverageRecord.objects.filter(household__in=households_for(request.user))
-        .select_related("household__village", "household__commune", "decided_by")
-        .order_by("-requested_on", "pk")
-    )
-    year = request.GET.get("year", "")
-    if year.isdigit() and 2000 <= int(year) <= 2100:
-        records = records.filter(requested_on__year=int(year))
-    status = request.GET.get("status", "recognised")
-    if status == "recognised":
-        records = records.filter(recognised=True)
-    elif status == "pending":
-        records = records.filter(decided_on__isnull=True)
-    page = Paginator(records, pagination.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "households/farm_average_list.html",
-        {
-            "page": page,
-            "status": status,
-            "year": year,
-            "query": pagination.query_without_page(request),
-            "can_write": can_write(request.user),
-        },
-    )
-
-
-def farm_average_request(request, pk):
-    household = get_household_for(request.user, pk, write=True)
-    form = FarmAverageRequestForm(
-        request.POST or None, initial={"member_count": household.members.current().count() or 1}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = services.record_farm_average_request(
-                household=household, **form.cleaned_data, by=request.user
-            )
-        except (ValidationError, poverty.ClassificationError) as error:
-            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
-        else:
-            if record.eligible:
-                messages.success(request, _("The request was recorded: it meets the criteria."))
-            else:
-                messages.warning(request, _("The request was recorded: it does not meet the criteria."))
-            return redirect(household)
-    page = _for_household(
-        household,
-        _("Request to be recognised as a farm household of average living standard"),
-        submit=_("Record the request"),
-    )
-    page["lead"] = f"{page['lead']} · {household.get_main_livelihood_display()}"
-    return form_page(request, form, **page)
-
-
-@require_POST
-def farm_average_decide(request, pk):
-    record = get_farm_average_for(request.user, pk, write=True)
-    form = FarmAverageDecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.decide_farm_average(
-                record=record,
-                recognised=form.cleaned_data["recognised"],
-                on=form.cleaned_data["on"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            error_messages(request, error)
-        else:
-            messages.success(request, _("The commune's decision was recorded."))
-    else:
-        messages.error(request, _("Choose the decision and its date."))
-    return redirect(record.household)
 
 
 # History ------------------------------------------------------------------------------------------

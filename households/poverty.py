@@ -387,6 +387,63 @@ def is_low_income_household(standard: Standard, area: str, category: str, monthl
     return monthly_income_per_person <= standard.average_upper_bounds[area]
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """Whether an application for a status (Decree 30/2025) meets the criteria, and why."""
+
+    eligible: bool
+    reasons: tuple[str, ...]
+
+
+def _income_band(standard: Standard, area: str, monthly_income_per_person: int) -> tuple[bool, str]:
+    """Whether the income is within the band of average living standard (above the line, at most
+    the upper bound), with the reason."""
+    _check_area(area)
+    if not standard.average_band_in_law:
+        raise ClassificationError(
+            _("%(standard)s sets no band of average living standard: no request is assessed against it.")
+            % {"standard": standard}
+        )
+    if monthly_income_per_person < 0:
+        raise ClassificationError(_("The income cannot be negative."))
+    line, upper = standard.income_lines[area], standard.average_upper_bounds[area]
+    values = {"income": _money(monthly_income_per_person), "line": _money(line), "upper": _money(upper)}
+    if monthly_income_per_person <= line:
+        return False, _(
+            "Income %(income)s per person per month ≤ %(line)s, the poverty line: the household is "
+            "reviewed for the poor and near-poor lists instead."
+        ) % values
+    if monthly_income_per_person > upper:
+        return False, _("Income %(income)s per person per month > %(upper)s, the upper bound.") % values
+    return True, _("Income %(income)s per person per month, above %(line)s and at most %(upper)s.") % values
+
+
+def assess_farm_household(
+    standard: Standard, area: str, *, farm_livelihood: bool, monthly_income_per_person: int
+) -> Assessment:
+    """A household living from agriculture, forestry, fishery or salt-making with an income of the
+    previous 12 months (without state social assistance) of average living standard."""
+    within, reason = _income_band(standard, area, monthly_income_per_person)
+    reasons = [reason]
+    if not farm_livelihood:
+        reasons.append(_("Its main livelihood is not agriculture, forestry, fishery or salt-making."))
+    return Assessment(within and farm_livelihood, tuple(reasons))
+
+
+def assess_low_income_worker(
+    standard: Standard, area: str, *, monthly_income_per_person: int, of_working_age: bool, working: bool
+) -> Assessment:
+    """A working member of a household neither poor nor near-poor with income per person at most the
+    upper bound (Decree 30/2025); the household's lists are checked by the caller."""
+    within, reason = _income_band(standard, area, monthly_income_per_person)
+    reasons = [reason]
+    if not of_working_age:
+        reasons.append(_("The person is under %(age)s, the working age.") % {"age": WORKING_AGE_FROM})
+    if not working:
+        reasons.append(_("The person is not working (student, unable to work or not of working age)."))
+    return Assessment(within and of_working_age and working, tuple(reasons))
+
+
 # Transitions between a household's categories in two consecutive years (DOMAIN.md §3).
 NEWLY_POOR = "newly_poor"
 ESCAPED_POVERTY = "escaped_poverty"

@@ -184,11 +184,12 @@ def taken_up_on(requested_on: datetime.date) -> datetime.date:
     return _monthly_review_on_or_after(requested_on)
 
 
-def overdue_if_requested_before(on: datetime.date) -> datetime.date:
-    """An ad-hoc round requested before this date and not decided is overdue on `on`: its monthly
-    review started more than AD_HOC_DEADLINE_DAYS days before `on`. Requests from this date on are
-    taken up on or after the first monthly review that is not yet that old."""
-    first_in_time = _monthly_review_on_or_after(on - datetime.timedelta(days=AD_HOC_DEADLINE_DAYS))
+def overdue_if_requested_before(on: datetime.date, days: int = AD_HOC_DEADLINE_DAYS) -> datetime.date:
+    """A request (of an ad-hoc review, or an application with `days` = APPLICATION_DECISION_DAYS)
+    made before this date and not decided is overdue on `on`: its monthly review started more than
+    `days` days before `on`. Requests from this date on are taken up on or after the first monthly
+    review that is not yet that old."""
+    first_in_time = _monthly_review_on_or_after(on - datetime.timedelta(days=days))
     month_before = first_in_time.replace(day=1) - datetime.timedelta(days=1)
     return month_before.replace(day=MONTHLY_REVIEW_DAY + 1)
 
@@ -384,3 +385,132 @@ def check_meeting(meeting: Meeting) -> None:
         )
     if errors:
         raise ValidationError(errors)
+
+
+# Recognition on application (Decree 30/2025, DOMAIN.md §4) ---------------------------------------
+# Farm, forestry, fishery and salt households of average living standard, and low-income workers:
+# the application is taken up by the monthly review from the 15th (`taken_up_on`), posted for 5
+# working days, each complaint re-checked within 3 working days, and decided by the commune chairman
+# within 15 days from the start of that monthly review, or refused in writing with the reason.
+APPLICATION_POSTING_WORKING_DAYS = 5
+COMPLAINT_RECHECK_WORKING_DAYS = 3
+APPLICATION_DECISION_DAYS = 15
+
+
+class ApplicationKind(models.TextChoices):
+    FARM_HOUSEHOLD = "farm_household", gettext_lazy("Farm household of average living standard")
+    LOW_INCOME_WORKER = "low_income_worker", gettext_lazy("Low-income worker")
+
+
+class ApplicationState(models.TextChoices):
+    REQUESTED = "requested", gettext_lazy("Requested")
+    POSTED = "posted", gettext_lazy("Posted")
+    RECHECKED = "rechecked", gettext_lazy("Posting over, complaints re-checked")
+    RECOGNISED = "recognised", gettext_lazy("Recognised")
+    REFUSED = "refused", gettext_lazy("Refused in writing")
+
+
+APPLICATION_DECIDED_STATES = (ApplicationState.RECOGNISED, ApplicationState.REFUSED)
+# A refusal may come without a posting (the application does not meet the criteria); a recognition
+# only after the posting and the re-check of its complaints.
+APPLICATION_MOVES: dict[str, tuple[str, ...]] = {
+    ApplicationState.REQUESTED: (ApplicationState.POSTED, ApplicationState.REFUSED),
+    ApplicationState.POSTED: (ApplicationState.RECHECKED,),
+    ApplicationState.RECHECKED: (ApplicationState.RECOGNISED, ApplicationState.REFUSED),
+    ApplicationState.RECOGNISED: (),
+    ApplicationState.REFUSED: (),
+}
+
+
+def application_deadline(requested_on: datetime.date) -> datetime.date:
+    """The day by which the chairman decides: 15 days from the monthly review that takes it up."""
+    return taken_up_on(requested_on) + datetime.timedelta(days=APPLICATION_DECISION_DAYS)
+
+
+def application_posting_ends_on(starts_on: datetime.date) -> datetime.date:
+    return add_working_days(starts_on, APPLICATION_POSTING_WORKING_DAYS)
+
+
+def recheck_due_on(received_on: datetime.date) -> datetime.date:
+    """The last day to re-check a complaint received on `received_on`."""
+    return add_working_days(received_on, COMPLAINT_RECHECK_WORKING_DAYS)
+
+
+def application_is_overdue(requested_on: datetime.date, state: str, on: datetime.date) -> bool:
+    return state not in APPLICATION_DECIDED_STATES and application_deadline(requested_on) < on
+
+
+@dataclass(frozen=True)
+class ApplicationMove:
+    """A move of an application with the facts the rule needs, as the caller read them."""
+
+    state: str
+    to_state: str
+    on: datetime.date
+    today: datetime.date
+    requested_on: datetime.date
+    last_step_on: datetime.date | None = None
+    posting_ends_on: datetime.date | None = None
+    open_complaints: int = 0
+    eligible: bool = True
+    decision_number: str = ""
+    reason: str = ""
+
+
+def _check_posting_over(move: ApplicationMove, deciding: bool) -> None:
+    if move.posting_ends_on and move.on < move.posting_ends_on:
+        message = (
+            _("The posting runs until %(date)s: the decision comes after it.")
+            if deciding
+            else _("The posting runs until %(date)s: it cannot be closed before.")
+        )
+        raise ValidationError(message % {"date": _date(move.posting_ends_on)})
+    if move.open_complaints:
+        raise ValidationError(
+            _("%(count)s complaints are still open: re-check them first.") % {"count": move.open_complaints}
+        )
+
+
+def check_application_move(move: ApplicationMove) -> None:
+    """Raises ValidationError (the first reason, for the user) if the application may not move."""
+    State = ApplicationState
+    if move.state in APPLICATION_DECIDED_STATES:
+        raise ValidationError(_("The commune already decided on this application."))
+    if move.on > move.today:
+        raise ValidationError(_("The date of a step cannot be in the future."))
+    if move.on < (move.last_step_on or move.requested_on):
+        raise ValidationError(
+            _("This step cannot come before the previous one (%(date)s).")
+            % {"date": _date(move.last_step_on or move.requested_on)}
+        )
+    deciding = move.to_state in APPLICATION_DECIDED_STATES
+    if move.to_state == State.REFUSED and not move.reason.strip():
+        raise ValidationError(_("A refusal is given in writing with its reason."))
+    if move.to_state not in APPLICATION_MOVES[move.state]:
+        if move.state == State.POSTED and move.to_state != State.POSTED:
+            _check_posting_over(move, deciding)
+            raise ValidationError(_("Record the end of the posting and the re-check of complaints first."))
+        if move.state == State.REQUESTED and move.to_state in (State.RECHECKED, State.RECOGNISED):
+            raise ValidationError(
+                _("Post the application for %(days)s working days first.")
+                % {"days": APPLICATION_POSTING_WORKING_DAYS}
+            )
+        raise ValidationError(
+            _("An application cannot move from “%(from)s” to “%(to)s”.")
+            % {"from": State(move.state).label, "to": State(move.to_state).label}
+        )
+    if move.to_state == State.POSTED and move.on < taken_up_on(move.requested_on):
+        raise ValidationError(
+            _(
+                "The monthly review takes up this application from %(date)s: "
+                "the posting starts then at the earliest."
+            )
+            % {"date": _date(taken_up_on(move.requested_on))}
+        )
+    if move.to_state == State.RECHECKED:
+        _check_posting_over(move, deciding=False)
+    if move.to_state == State.RECOGNISED:
+        if not move.eligible:
+            raise ValidationError(_("This application does not meet the criteria: it can only be refused."))
+        if not move.decision_number.strip():
+            raise ValidationError(_("Give the number of the chairman's decision."))

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from households import (
+    application_views,
     documents,
     exports,
     household_views,
@@ -22,7 +23,6 @@ urlpatterns = [
     path("<int:pk>/history/", household_views.household_history, name="history"),
     path("<int:pk>/as-of/", household_views.household_as_of, name="as_of"),
     path("<int:pk>/members/new/", household_views.member_add, name="member_add"),
-    path("<int:pk>/farm-average/", household_views.farm_average_request, name="farm_average_request"),
     path("members/<int:pk>/edit/", household_views.member_edit, name="member_edit"),
     path("members/<int:pk>/move/", household_views.member_move, name="member_move"),
     path("rounds/", round_views.round_list, name="rounds"),
@@ -57,8 +57,6 @@ urlpatterns = [
         name="commune_summary_xlsx",
     ),
     path("summary/", summary_views.area_summary, name="summary"),
-    path("farm-average/", household_views.farm_average_list, name="farm_average"),
-    path("farm-average/<int:pk>/decide/", household_views.farm_average_decide, name="farm_average_decide"),
     path("imports/", import_views.import_list, name="imports"),
     path("imports/new/", import_views.import_new, name="import_new"),
     path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
@@ -93,5 +91,22 @@ urlpatterns = [
         meeting_views.meeting_minutes,
         {"as_pdf": True},
         name="meeting_minutes_pdf",
+    ),
+    # Recognition on application (Decree 30/2025)
+    path("<int:pk>/applications/new/", application_views.application_request, name="application_request"),
+    path("applications/", application_views.application_list, name="applications"),
+    path("applications/export.xlsx", application_views.applications_xlsx, name="applications_xlsx"),
+    path("applications/candidates/", application_views.application_candidates, name="application_candidates"),
+    path("applications/<int:pk>/", application_views.application_detail, name="application"),
+    path("applications/<int:pk>/move/", application_views.application_move, name="application_move"),
+    path(
+        "applications/<int:pk>/complaints/",
+        application_views.application_complaint_add,
+        name="application_complaint_add",
+    ),
+    path(
+        "applications/<int:pk>/complaints/<int:complaint_pk>/re-check/",
+        application_views.application_complaint_recheck,
+        name="application_complaint_recheck",
     ),
 ]

@@ -37,6 +37,7 @@ QUERY_KEYS = [
     "format",
     "sort",
     "state",
+    "step",
 ]
 ODD_TEXT = st.sampled_from(
     [

@@ -22,7 +22,6 @@ from communes.models import Role
 from households import services
 from households.imports import steps
 from households.models import (
-    FarmAverageRecord,
     Household,
     ImportChange,
     ImportRecord,
@@ -30,6 +29,7 @@ from households.models import (
     Person,
     ReviewRequest,
     ReviewRound,
+    StatusApplication,
     VillageMeeting,
 )
 from households.tests.helpers import make_household, open_survey, survey_as, to_meeting
@@ -332,6 +332,46 @@ def record_minutes_received(geography, officers):
     )
 
 
+def record_application(geography, officers):
+    household = make_household(geography["muong_hoong"], "D1", main_livelihood="agriculture")
+    url = reverse("households:application_request", args=[household.pk])
+    data = {
+        "kind": "farm_household",
+        "requested_on": "03/03/2025",
+        "income_12_months": 96_000_000,
+        "member_count": 4,
+    }
+    return Action(
+        presses=[lambda client: client.post(url, data, follow=True)] * 2,
+        before_write=(StatusApplication, "save"),
+        done="Đã ghi nhận đơn đề nghị: đủ điều kiện",
+        refused="Đã có một đơn đề nghị loại này đang được xem xét.",
+        check=lambda: StatusApplication.objects.filter(household=household).count() == 1,
+    )
+
+
+def recognise_application(geography, officers):
+    household = make_household(geography["muong_hoong"], "D2", main_livelihood="agriculture")
+    application = services.record_application(
+        household=household,
+        requested_on=datetime.date(2025, 3, 3),
+        income_12_months=96_000_000,
+        member_count=4,
+        by=officers[0],
+    )
+    for state, on in (("posted", datetime.date(2025, 3, 17)), ("rechecked", datetime.date(2025, 3, 24))):
+        services.move_application(application=application, to_state=state, on=on, by=officers[0])
+    url = reverse("households:application_move", args=[application.pk])
+    data = {"to_state": "recognised", "on": "25/03/2025", "decision_number": "8/QĐ-UBND"}
+    return Action(
+        presses=[lambda client: client.post(url, data, follow=True)] * 2,
+        before_write=(StatusApplication, "save"),
+        done="Đã ghi nhận bước.",
+        refused="Xã đã quyết định về đơn đề nghị này.",
+        check=lambda: StatusApplication.objects.filter(pk=application.pk, state="recognised").exists(),
+    )
+
+
 # Pressed again by one user (a page left open, Back then the button again), and at once by two.
 PRESSED_AGAIN = [
     open_round,
@@ -343,6 +383,8 @@ PRESSED_AGAIN = [
     import_twice,
     record_meeting,
     record_minutes_received,
+    record_application,
+    recognise_application,
 ]
 PRESSED_AT_ONCE = [*PRESSED_AGAIN, import_households, import_one_person_in_two_communes]
 
@@ -407,18 +449,26 @@ def test_a_page_read_before_another_users_change_is_refused_on_what_the_database
             activity=model, households=Household.objects.all(), enrolled_on=datetime.date(2022, 10, 1), by=by
         )
     assert not review_round.reviews.exists() and not model.beneficiaries.exists()
-    request = services.record_farm_average_request(
+    request = services.record_application(
         household=Household.objects.get(code="S1"),
         requested_on=datetime.date(2022, 10, 1),
         income_12_months=30_000_000,
         member_count=4,
         by=by,
     )
-    FarmAverageRecord.objects.filter(pk=request.pk).update(
-        decided_on=datetime.date(2022, 10, 10), recognised=False
+    StatusApplication.objects.filter(pk=request.pk).update(
+        state=StatusApplication.State.REFUSED,
+        decided_on=datetime.date(2022, 10, 10),
+        refusal_reason="Thu nhập",
     )
     with pytest.raises(ValidationError, match="Xã đã quyết định"):
-        services.decide_farm_average(record=request, recognised=False, on=datetime.date(2022, 10, 12), by=by)
+        services.move_application(
+            application=request,
+            to_state=StatusApplication.State.REFUSED,
+            on=datetime.date(2022, 10, 12),
+            reason="Thu nhập",
+            by=by,
+        )
 
 
 @pytest.mark.skipif(

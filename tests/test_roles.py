@@ -38,14 +38,15 @@ from assistance.models import Activity, Assignment, Finding, Mission, Participan
 from communes.models import Commune, District, Profile, Role
 from core.scoped_admin import ScopedAdminMixin
 from households.models import (
+    ApplicationComplaint,
     Complaint,
-    FarmAverageRecord,
     Household,
     HouseholdReview,
     Member,
     Person,
     ReviewRequest,
     ReviewRound,
+    StatusApplication,
     VillageMeeting,
 )
 from tests import adminwalk, urlwalk
@@ -106,7 +107,7 @@ EXPECTATIONS = {
     "households:as_of": Expect("household"),
     "households:edit": form("household", HOUSEHOLDS),
     "households:member_add": form("household", HOUSEHOLDS),
-    "households:farm_average_request": form("household", HOUSEHOLDS),
+    "households:application_request": form("household", HOUSEHOLDS),
     "households:member_edit": form("member", HOUSEHOLDS),
     "households:member_move": form("member", HOUSEHOLDS),
     "households:rounds": Expect(None),
@@ -121,13 +122,18 @@ EXPECTATIONS = {
     "households:commune_rounds": Expect("commune", get=READ, post=HOUSEHOLDS),
     "households:commune_summary": Expect("commune"),
     "households:summary": Expect(None),
-    "households:farm_average": Expect(None),
-    "households:farm_average_decide": post_only("farm_average", HOUSEHOLDS),
     "households:meeting_new": form("meeting_village", HOUSEHOLDS),
     "households:meeting": Expect("meeting"),
     "households:meeting_minutes_received": post_only("meeting", HOUSEHOLDS),
     "households:meeting_minutes": Expect("meeting"),
     "households:meeting_minutes_pdf": Expect("meeting"),
+    "households:applications": Expect(None),
+    "households:applications_xlsx": Expect(None),
+    "households:application_candidates": Expect(None),
+    "households:application": Expect("application"),
+    "households:application_move": post_only("application", HOUSEHOLDS),
+    "households:application_complaint_add": post_only("application", HOUSEHOLDS),
+    "households:application_complaint_recheck": post_only("application_complaint", HOUSEHOLDS),
     "assistance:assignment_list": Expect(None),
     "assistance:assignment_create": form(None, ASSIGNMENTS),
     "assistance:assignment_edit": form("assignment", ASSIGNMENTS),
@@ -247,13 +253,19 @@ def _records(commune, *, mission, assignment):
     complaint = Complaint.objects.create(
         round=review.round, household=household, received_on=datetime.date(2023, 11, 20), content="Khiếu nại"
     )
-    farm_average = FarmAverageRecord.objects.create(
+    application = StatusApplication.objects.create(
         household=household,
         requested_on=datetime.date(2023, 5, 1),
         standard="decree_07_2021",
         income_12_months=60_000_000,
         member_count=3,
         monthly_income_per_person=1_666_666,
+        state=StatusApplication.State.POSTED,
+        posting_starts_on=datetime.date(2023, 5, 15),
+        posting_ends_on=datetime.date(2023, 5, 22),
+    )
+    application_complaint = application.complaints.create(
+        received_on=datetime.date(2023, 5, 16), content="Khiếu nại về hồ sơ"
     )
     review_request = ReviewRequest.objects.create(
         commune=commune, household=household, form="form_01", received_on=datetime.date(2023, 8, 1)
@@ -269,8 +281,9 @@ def _records(commune, *, mission, assignment):
         "review": {"pk": review.pk},
         "meeting": {"pk": meeting.pk},
         "meeting_village": {"pk": meeting.round_id, "village_pk": meeting.village_id},
-        "farm_average": {"pk": farm_average.pk},
         "request": {"pk": review_request.pk},
+        "application": {"pk": application.pk},
+        "application_complaint": {"pk": application.pk, "complaint_pk": application_complaint.pk},
         "assignment": {"pk": assignment.pk},
         "mission": {"pk": mission.pk},
         "finding": {"pk": Finding.objects.filter(commune=commune).order_by("pk").first().pk},
@@ -390,10 +403,11 @@ def fingerprint():
             Member,
             ReviewRound,
             Complaint,
-            FarmAverageRecord,
             ReviewRequest,
             VillageMeeting,
             HouseholdReview,
+            StatusApplication,
+            ApplicationComplaint,
             Plan,
             Activity,
         )

@@ -1,5 +1,10 @@
 """The households app's models, by subject; importable from here as one module."""
 
+from households.models.applications import (  # noqa: F401
+    ApplicationComplaint,
+    StatusApplication,
+    StatusApplicationQuerySet,
+)
 from households.models.facts import (  # noqa: F401
     CERTIFICATE_NUMBER_FORMAT,
     CauseOfPoverty,
@@ -42,7 +47,6 @@ from households.models.reviews import (  # noqa: F401
     Category,
     Complaint,
     Deprivation,
-    FarmAverageRecord,
     HouseholdReview,
     HouseholdReviewQuerySet,
     ReviewRound,

@@ -14,6 +14,7 @@ from communes.models import AreaType, Commune, Village, today
 from core import citizen_id
 from core.fields import FoldedCharField
 from core.text import fold
+from households import poverty
 
 
 class Livelihood(models.TextChoices):
@@ -195,6 +196,9 @@ class Person(models.Model):
         STUDENT = "student", _("Student or in training")
         UNABLE = "unable", _("Unable to work")
 
+    # Not at work whatever their age: no job for the low-income worker's support (Decree 30/2025).
+    NOT_WORKING = frozenset({Employment.NOT_WORKING_AGE, Employment.UNABLE, Employment.STUDENT})
+
     full_name = models.CharField(_("full name"), max_length=120)
     full_name_folded = FoldedCharField(source="full_name")
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
@@ -236,6 +240,13 @@ class Person(models.Model):
 
     def age_in(self, year: int) -> int:
         return year - self.birth_year
+
+    def is_of_working_age(self, year: int) -> bool:
+        return self.age_in(year) >= poverty.WORKING_AGE_FROM
+
+    @property
+    def is_working(self) -> bool:
+        return self.employment not in self.NOT_WORKING
 
     def clean(self):
         super().clean()

@@ -1,11 +1,9 @@
-"""The annual review: rounds and their steps, complaints, each household's review and deprivations,
-and the farm-household (average living standard) records."""
+"""The annual review: rounds and their steps, complaints, each household's review and deprivations."""
 
 import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -455,12 +453,10 @@ class HouseholdReview(models.Model):
         if not self.has_low_income_workers:
             return []
         on = self.round.decided_on or datetime.date(self.round.year, 12, 31)
-        not_workers = {Person.Employment.NOT_WORKING_AGE, Person.Employment.UNABLE, Person.Employment.STUDENT}
         return [
             member.person
             for member in self.household.members.on(on).select_related("person")
-            if member.person.age_in(self.round.year) >= poverty.WORKING_AGE_FROM
-            and member.person.employment not in not_workers
+            if member.person.is_of_working_age(self.round.year) and member.person.is_working
         ]
 
 
@@ -488,60 +484,3 @@ class Deprivation(models.Model):
             return str(self.review.round.standard_definition.indicator(self.indicator).name)
         except poverty.ClassificationError:
             return self.indicator
-
-
-class FarmAverageRecord(models.Model):
-    """A request to be recognised as a household in agriculture, forestry, fishery or salt-making with an
-    average living standard (DOMAIN.md §4): income of the previous 12 months without state social
-    assistance; the commune decides, and the state then co-pays the members' health insurance."""
-
-    household = models.ForeignKey(
-        Household, on_delete=models.PROTECT, related_name="farm_average_records", verbose_name=_("household")
-    )
-    requested_on = models.DateField(_("requested on"))
-    standard = models.CharField(_("poverty standard"), max_length=32)
-    income_12_months = models.PositiveBigIntegerField(
-        _("income of the previous 12 months (đồng)"), help_text=_("Without state social assistance.")
-    )
-    member_count = models.PositiveSmallIntegerField(
-        _("members"), validators=[MinValueValidator(1)], help_text=_("Members sharing that income.")
-    )
-    monthly_income_per_person = models.PositiveBigIntegerField(
-        _("income per person per month (đồng)"), editable=False
-    )
-    eligible = models.BooleanField(
-        _("meets the criteria"),
-        editable=False,
-        default=False,
-        help_text=_("Farm livelihood and an income of average living standard, computed by the rule."),
-    )
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    recognised = models.BooleanField(_("recognised by the commune"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decision recorded by"),
-    )
-
-    class Meta:
-        verbose_name = _("farm household of average living standard")
-        verbose_name_plural = _("farm households of average living standard")
-        ordering = ["-requested_on", "pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(member_count__gte=1), name="farm_average_has_members"),
-            models.CheckConstraint(
-                condition=Q(decided_on__isnull=True, recognised__isnull=True)
-                | Q(decided_on__isnull=False, recognised__isnull=False),
-                name="farm_average_decision_has_date_and_outcome",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.household} · {self.requested_on:%d/%m/%Y}"
-
-    @property
-    def year(self) -> int:
-        return self.requested_on.year

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from households.models import FarmAverageRecord, HouseholdReview, Member, Person
+from households.models import HouseholdReview, Member, Person, StatusApplication
 from households.tests.helpers import decided_lists, make_household, make_person, open_survey
 from tests.forms import posted
 
@@ -42,7 +42,7 @@ def urls_of(household, review):
             reverse("households:member_add", args=[household.pk]),
             reverse("households:member_edit", args=[member.pk]),
             reverse("households:member_move", args=[member.pk]),
-            reverse("households:farm_average_request", args=[household.pk]),
+            reverse("households:application_request", args=[household.pk]),
         ],
         "post": [
             reverse("households:household_request", args=[household.pk]),
@@ -88,7 +88,8 @@ def test_the_commune_officer_can_open_every_page(household, review, client_of, m
         reverse("households:list"),
         reverse("households:rounds"),
         reverse("households:summary"),
-        reverse("households:farm_average"),
+        reverse("households:applications"),
+        reverse("households:application_candidates"),
         reverse("households:create"),
     ):
         assert client.get(url).status_code == 200, url
@@ -226,8 +227,8 @@ def test_creating_a_household_and_a_member_and_moving_them(geography, client_of,
 
 
 @pytest.mark.parametrize("year", ["0", "99999", "abc", "-1", "99999999999999999999999999999"])
-def test_the_farm_household_list_ignores_years_out_of_range(client_of, department_officer, year):
-    response = client_of(department_officer).get(reverse("households:farm_average"), {"year": year})
+def test_the_application_list_ignores_years_out_of_range(client_of, department_officer, year):
+    response = client_of(department_officer).get(reverse("households:applications"), {"year": year})
     assert response.status_code == 200
 
 
@@ -237,13 +238,14 @@ def test_a_farm_household_request_is_assessed_only_under_a_standard_with_an_aver
     """Decree 07/2021 sets the band of average living standard; Decree 351/2025 (from 2027) does not."""
     household = make_household(geography["muong_hoong"], "F1", main_livelihood="agriculture")
     client = client_of(muong_hoong_officer)
-    url = reverse("households:farm_average_request", args=[household.pk])
-    request = {"income_12_months": 96_000_000, "member_count": 4}  # 2.000.000 đ a person a month
+    url = reverse("households:application_request", args=[household.pk])
+    # 2.000.000 đ a person a month
+    request = {"kind": "farm_household", "income_12_months": 96_000_000, "member_count": 4}
     response = client.post(url, {**request, "requested_on": "01/03/2027"})
-    assert response.status_code == 200 and not FarmAverageRecord.objects.exists()
+    assert response.status_code == 200 and not StatusApplication.objects.exists()
     assert "không có khoảng mức sống trung bình" in response.content.decode()
     assert client.post(url, {**request, "requested_on": "01/03/2026"}).status_code == 302
-    assert FarmAverageRecord.objects.get().eligible
+    assert StatusApplication.objects.get().eligible
 
 
 def test_a_code_taken_between_the_forms_check_and_its_save_is_said_on_the_form(
