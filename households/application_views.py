@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from communes.models import today
 from core.pages import add_errors, error_messages, form_page
 from core.spreadsheets import xlsx_response
-from households import pagination, poverty, services
+from households import application_services, pagination, poverty
 from households.access import (
     applications_for,
     can_write,
@@ -195,7 +195,7 @@ def application_request(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            application = services.record_application(
+            application = application_services.record_application(
                 household=household, **form.cleaned_data, by=request.user
             )
         except ValidationError as error:
@@ -251,7 +251,9 @@ def application_move(request, pk):
     form = ApplicationMoveForm(request.POST)
     if form.is_valid():
         try:
-            services.move_application(application=application, **form.cleaned_data, by=request.user)
+            application_services.move_application(
+                application=application, **form.cleaned_data, by=request.user
+            )
         except ValidationError as error:
             error_messages(request, error)
         else:
@@ -267,7 +269,7 @@ def application_complaint_add(request, pk):
     form = ApplicationComplaintForm(request.POST)
     if form.is_valid():
         try:
-            services.record_application_complaint(
+            application_services.record_application_complaint(
                 application=application, **form.cleaned_data, by=request.user
             )
         except ValidationError as error:
@@ -285,7 +287,9 @@ def application_complaint_recheck(request, pk, complaint_pk):
     form = ComplaintRecheckForm(request.POST)
     if form.is_valid():
         try:
-            services.recheck_application_complaint(complaint=complaint, **form.cleaned_data, by=request.user)
+            application_services.recheck_application_complaint(
+                complaint=complaint, **form.cleaned_data, by=request.user
+            )
         except ValidationError as error:
             error_messages(request, error)
         else:

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 
 from communes import demo as communes_demo
 from communes.models import Commune, Profile, Role
-from households import poverty, services
+from households import application_services, meeting_services, poverty, services
 from households.models import (
     Attendee,
     CauseOfPoverty,
@@ -215,7 +215,7 @@ def hold_village_meetings(review_round: ReviewRound, *, by, on: datetime.date, p
         review.household.village for review in review_round.reviews.select_related("household__village")
     }
     for village in sorted(villages, key=lambda village: village.name):
-        awaiting = services.reviews_awaiting_meeting(review_round, village)
+        awaiting = meeting_services.reviews_awaiting_meeting(review_round, village)
         if not awaiting:
             continue
         draw = random.Random(f"{review_round.commune.code}-{village.name}-{review_round.year}")
@@ -232,7 +232,7 @@ def hold_village_meetings(review_round: ReviewRound, *, by, on: datetime.date, p
             commune_copy_received_on=on,
         )
         agreeing = {review.pk: people - draw.randint(0, people // 5) for review in awaiting}
-        services.record_meeting(meeting=meeting, agreeing=agreeing, by=by)
+        meeting_services.record_meeting(meeting=meeting, agreeing=agreeing, by=by)
 
 
 def seed_round(commune: Commune, list_year: int, households: list[Household], officer) -> None:
@@ -320,7 +320,7 @@ def seed_farm_average(commune: Commune, households: list[Household], officer) ->
     for number, household in enumerate(candidates, start=1):
         if household.applications.exists():
             continue
-        application = services.record_application(
+        application = application_services.record_application(
             household=household,
             requested_on=datetime.date(2022, 8, 15),
             income_12_months=4 * 12 * 1_800_000,
@@ -336,7 +336,9 @@ def seed_farm_average(commune: Commune, households: list[Household], officer) ->
                 {"decision_number": f"{120 + number}/QĐ-UBND"},
             ),
         ):
-            services.move_application(application=application, to_state=state, on=on, by=officer, **extra)
+            application_services.move_application(
+                application=application, to_state=state, on=on, by=officer, **extra
+            )
 
 
 def seed_move(households: list[Household], officer) -> None:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from communes.models import Village, today
 from core import documents
 from core.pages import error_messages
-from households import procedure, services
+from households import meeting_services, procedure
 from households.access import can_write, get_meeting_for, get_round_for
 from households.forms import MeetingForm, MinutesReceivedForm
 from households.models import Attendee, VillageMeeting
@@ -23,7 +23,7 @@ def meeting_new(request, pk, village_pk):
     village = get_object_or_404(
         Village.objects.filter(households__reviews__round=review_round).distinct(), pk=village_pk
     )
-    reviews = services.reviews_awaiting_meeting(review_round, village)
+    reviews = meeting_services.reviews_awaiting_meeting(review_round, village)
     form = MeetingForm(
         request.POST or None,
         instance=VillageMeeting(round=review_round, village=village),
@@ -32,7 +32,9 @@ def meeting_new(request, pk, village_pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.record_meeting(meeting=form.instance, agreeing=form.agreeing, by=request.user)
+            meeting = meeting_services.record_meeting(
+                meeting=form.instance, agreeing=form.agreeing, by=request.user
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -89,7 +91,9 @@ def meeting_minutes_received(request, pk):
     form = MinutesReceivedForm(request.POST)
     if form.is_valid():
         try:
-            services.record_minutes_received(meeting=meeting, on=form.cleaned_data["on"], by=request.user)
+            meeting_services.record_minutes_received(
+                meeting=meeting, on=form.cleaned_data["on"], by=request.user
+            )
         except ValidationError as error:
             error_messages(request, error)
         else:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from communes.access import get_commune_for
 from core.pages import error_messages
-from households import pagination, services
+from households import pagination, request_services
 from households.access import can_write, get_household_for, get_request_for, households_for
 from households.forms import (
     AcceptRequestForm,
@@ -37,7 +37,7 @@ def household_request(request, pk):
         _form_errors(request, form)
         return redirect(household)
     try:
-        recorded = services.record_request(
+        recorded = request_services.record_request(
             commune=household.commune, household=household, **form.cleaned_data, by=request.user
         )
     except ValidationError as error:
@@ -58,7 +58,9 @@ def commune_requests(request, pk):
             raise PermissionDenied
         if form.is_valid():
             try:
-                recorded = services.record_request(commune=commune, **form.cleaned_data, by=request.user)
+                recorded = request_services.record_request(
+                    commune=commune, **form.cleaned_data, by=request.user
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -104,7 +106,9 @@ def request_screen(request, pk):
     form = ScreeningForm(request.POST)
     if form.is_valid():
         try:
-            screened = services.record_screening(request=review_request, **form.cleaned_data, by=request.user)
+            screened = request_services.record_screening(
+                request=review_request, **form.cleaned_data, by=request.user
+            )
         except ValidationError as error:
             error_messages(request, error)
         else:
@@ -131,7 +135,7 @@ def request_accept(request, pk):
             messages.error(request, _("No household of this commune has the code %(code)s.") % {"code": code})
             return redirect(review_request)
     try:
-        accepted = services.accept_request(
+        accepted = request_services.accept_request(
             request=review_request, on=form.cleaned_data["on"], household=household, by=request.user
         )
     except ValidationError as error:
@@ -157,7 +161,7 @@ def request_refuse(request, pk):
     form = RefuseRequestForm(request.POST)
     if form.is_valid():
         try:
-            services.refuse_request(
+            request_services.refuse_request(
                 request=review_request,
                 reason=form.cleaned_data["reason"],
                 on=form.cleaned_data["on"],

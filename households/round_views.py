@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from communes.access import get_commune_for
 from communes.models import today
 from core.pages import error_messages
-from households import pagination, poverty, services
+from households import meeting_services, pagination, poverty, services
 from households.access import can_write, get_review_for, get_round_for, rounds_for
 from households.forms import ComplaintForm, FinalCategoryForm, MoveRoundForm, OpenRoundForm, SurveyForm
 from households.models import (
@@ -139,7 +139,7 @@ def round_detail(request, pk):
             "moves": moves,
             "move_form": move_form,
             "complaints": review_round.complaints.select_related("household"),
-            "villages": services.village_rows(review_round),
+            "villages": meeting_services.village_rows(review_round),
             "complaint_form": ComplaintForm(review_round=review_round, initial={"received_on": today()})
             if write and review_round.state == ReviewRound.State.PUBLIC_POSTING
             else None,

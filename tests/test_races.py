@@ -19,7 +19,7 @@ from assistance import services as plan_services
 from assistance.models import Activity, Beneficiary, Plan
 from assistance.tests.conftest import add_line
 from communes.models import Role
-from households import services
+from households import application_services, meeting_services, request_services, services
 from households.imports import steps
 from households.models import (
     Household,
@@ -138,7 +138,7 @@ def accept_request(geography, officers):
     """Accepting a form 04 request opens one ad-hoc review, however many presses."""
     mh = geography["muong_hoong"]
     household = make_household(mh, "A2")
-    request = services.record_request(
+    request = request_services.record_request(
         commune=mh,
         household=household,
         form="form_04",
@@ -309,7 +309,7 @@ def record_meeting(geography, officers):
 def record_minutes_received(geography, officers):
     review_round = _at_the_meeting_step(geography["ngoc_linh_old"], "V2", "Thôn 4", officers[0])
     review = review_round.reviews.get()
-    meeting = services.record_meeting(
+    meeting = meeting_services.record_meeting(
         meeting=VillageMeeting(
             round=review_round,
             village=review.household.village,
@@ -352,7 +352,7 @@ def record_application(geography, officers):
 
 def recognise_application(geography, officers):
     household = make_household(geography["muong_hoong"], "D2", main_livelihood="agriculture")
-    application = services.record_application(
+    application = application_services.record_application(
         household=household,
         requested_on=datetime.date(2025, 3, 3),
         income_12_months=96_000_000,
@@ -360,7 +360,7 @@ def recognise_application(geography, officers):
         by=officers[0],
     )
     for state, on in (("posted", datetime.date(2025, 3, 17)), ("rechecked", datetime.date(2025, 3, 24))):
-        services.move_application(application=application, to_state=state, on=on, by=officers[0])
+        application_services.move_application(application=application, to_state=state, on=on, by=officers[0])
     url = reverse("households:application_move", args=[application.pk])
     data = {"to_state": "recognised", "on": "25/03/2025", "decision_number": "8/QĐ-UBND"}
     return Action(
@@ -449,7 +449,7 @@ def test_a_page_read_before_another_users_change_is_refused_on_what_the_database
             activity=model, households=Household.objects.all(), enrolled_on=datetime.date(2022, 10, 1), by=by
         )
     assert not review_round.reviews.exists() and not model.beneficiaries.exists()
-    request = services.record_application(
+    request = application_services.record_application(
         household=Household.objects.get(code="S1"),
         requested_on=datetime.date(2022, 10, 1),
         income_12_months=30_000_000,
@@ -462,7 +462,7 @@ def test_a_page_read_before_another_users_change_is_refused_on_what_the_database
         refusal_reason="Thu nhập",
     )
     with pytest.raises(ValidationError, match="Xã đã quyết định"):
-        services.move_application(
+        application_services.move_application(
             application=request,
             to_state=StatusApplication.State.REFUSED,
             on=datetime.date(2022, 10, 12),

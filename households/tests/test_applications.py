@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from households import poverty, procedure, services
+from households import application_services, poverty, procedure, services
 from households.models import Member, Person, StatusApplication
 from households.tests.helpers import decided_lists, make_household, make_person, writer
 
@@ -278,13 +278,15 @@ def worker(farm):
 
 
 def apply(household, requested_on=REQUESTED_ON, **fields):
-    return services.record_application(
+    return application_services.record_application(
         household=household, requested_on=requested_on, by=writer(), **(AVERAGE_INCOME | fields)
     )
 
 
 def step(application, to_state, on, **fields):
-    return services.move_application(application=application, to_state=to_state, on=on, by=writer(), **fields)
+    return application_services.move_application(
+        application=application, to_state=to_state, on=on, by=writer(), **fields
+    )
 
 
 def test_a_farm_household_is_recognised_through_every_step(farm):
@@ -294,13 +296,13 @@ def test_a_farm_household_is_recognised_through_every_step(farm):
     step(application, State.POSTED, D(2025, 3, 17))
     application.refresh_from_db()
     assert application.posting_ends_on == D(2025, 3, 24)
-    complaint = services.record_application_complaint(
+    complaint = application_services.record_application_complaint(
         application=application, received_on=D(2025, 3, 20), content="Hộ có xe tải", by=writer()
     )
     assert complaint.due_on == D(2025, 3, 25)
     with pytest.raises(ValidationError, match="khiếu nại chưa được phúc tra"):
         step(application, State.RECHECKED, D(2025, 3, 24))
-    services.recheck_application_complaint(
+    application_services.recheck_application_complaint(
         complaint=complaint, outcome="Xe của người khác", on=D(2025, 3, 24), by=writer()
     )
     complaint.refresh_from_db()
@@ -363,33 +365,33 @@ def test_an_application_that_does_not_meet_the_criteria_cannot_be_recognised(geo
 def test_a_complaint_is_received_while_the_posting_runs_and_re_checked_once(farm):
     application = apply(farm)
     with pytest.raises(ValidationError, match="trong thời gian niêm yết"):
-        services.record_application_complaint(
+        application_services.record_application_complaint(
             application=application, received_on=D(2025, 3, 20), content="x", by=writer()
         )
     step(application, State.POSTED, D(2025, 3, 17))
     with pytest.raises(ValidationError, match="17/03/2025 – 24/03/2025"):
-        services.record_application_complaint(
+        application_services.record_application_complaint(
             application=application, received_on=D(2025, 3, 25), content="x", by=writer()
         )
-    complaint = services.record_application_complaint(
+    complaint = application_services.record_application_complaint(
         application=application, received_on=D(2025, 3, 18), content="Khiếu nại", by=writer()
     )
     with pytest.raises(ValidationError, match="kết quả phúc tra"):
-        services.recheck_application_complaint(
+        application_services.recheck_application_complaint(
             complaint=complaint, outcome=" ", on=D(2025, 3, 19), by=writer()
         )
     with pytest.raises(ValidationError):
-        services.recheck_application_complaint(
+        application_services.recheck_application_complaint(
             complaint=complaint, outcome="Đúng", on=D(2025, 3, 17), by=writer()
         )
     # Late (due on 21 March): recorded with its true date, and shown as late.
-    services.recheck_application_complaint(
+    application_services.recheck_application_complaint(
         complaint=complaint, outcome="Đúng", on=D(2025, 3, 26), by=writer()
     )
     complaint.refresh_from_db()
     assert complaint.is_late
     with pytest.raises(ValidationError, match="đã được phúc tra"):
-        services.recheck_application_complaint(
+        application_services.recheck_application_complaint(
             complaint=complaint, outcome="Lại", on=D(2025, 3, 27), by=writer()
         )
 
@@ -460,10 +462,12 @@ def test_a_student_applies_but_does_not_meet_the_criteria(farm):
 
 def test_a_read_only_role_cannot_apply_or_move(farm, viewer):
     with pytest.raises(PermissionDenied):
-        services.record_application(household=farm, requested_on=REQUESTED_ON, by=viewer, **AVERAGE_INCOME)
+        application_services.record_application(
+            household=farm, requested_on=REQUESTED_ON, by=viewer, **AVERAGE_INCOME
+        )
     application = apply(farm)
     with pytest.raises(PermissionDenied):
-        services.move_application(
+        application_services.move_application(
             application=application, to_state=State.POSTED, on=D(2025, 3, 17), by=viewer
         )
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from households import services
+from households import meeting_services, request_services, services
 from households.models import Attendee, HouseholdReview, MeetingResult, ReviewRound, VillageMeeting
 from households.tests.helpers import make_household, open_survey, survey_as, to_meeting, village
 
@@ -47,9 +47,11 @@ def meeting_of(review_round, village_name, *, present=10, held_on=MEETING_DAY, *
 
 def hold(review_round, village_name, agreeing_by_code, *, by, **fields):
     """A meeting of the village voting on its awaiting results: `agreeing_by_code` household code → number."""
-    awaiting = services.reviews_awaiting_meeting(review_round, village(review_round.commune, village_name))
+    awaiting = meeting_services.reviews_awaiting_meeting(
+        review_round, village(review_round.commune, village_name)
+    )
     agreeing = {review.pk: agreeing_by_code[review.household.code] for review in awaiting}
-    return services.record_meeting(
+    return meeting_services.record_meeting(
         meeting=meeting_of(review_round, village_name, **fields), agreeing=agreeing, by=by
     )
 
@@ -97,7 +99,9 @@ def test_a_result_agreed_by_fewer_than_half_goes_back_to_the_survey_until_a_late
         survey_as(agreed, "near_poor", by=muong_hoong_officer)
 
     # The re-meeting votes on the result sent back only, with its new category.
-    awaiting = services.reviews_awaiting_meeting(meeting_round, village(meeting_round.commune, "Làng Mới"))
+    awaiting = meeting_services.reviews_awaiting_meeting(
+        meeting_round, village(meeting_round.commune, "Làng Mới")
+    )
     assert [review.household.code for review in awaiting] == ["LM2"]
     again = hold(
         meeting_round, "Làng Mới", {"LM2": 7}, by=muong_hoong_officer, held_on=datetime.date(2022, 11, 5)
@@ -120,7 +124,7 @@ def test_a_result_sent_back_again_is_marked_by_the_later_meeting(meeting_round, 
 def test_a_village_meets_once_unless_results_were_sent_back(meeting_round, muong_hoong_officer):
     hold(meeting_round, "Thôn 1", {"T11": 9}, by=muong_hoong_officer)
     with pytest.raises(ValidationError, match="already agreed every result") as refused:
-        services.record_meeting(
+        meeting_services.record_meeting(
             meeting=meeting_of(meeting_round, "Thôn 1"), agreeing={}, by=muong_hoong_officer
         )
     assert refused.value.code == "already_met"
@@ -130,7 +134,7 @@ def test_a_village_meets_once_unless_results_were_sent_back(meeting_round, muong
 def test_a_meeting_votes_on_every_result_awaiting_it(meeting_round, muong_hoong_officer):
     only_one = {review_of(meeting_round, "LM1").pk: 9}
     with pytest.raises(ValidationError, match="changed meanwhile"):
-        services.record_meeting(
+        meeting_services.record_meeting(
             meeting=meeting_of(meeting_round, "Làng Mới"), agreeing=only_one, by=muong_hoong_officer
         )
     assert not VillageMeeting.objects.exists()
@@ -177,7 +181,7 @@ def test_a_viewer_cannot_record_a_meeting(meeting_round, viewer):
 def test_an_ad_hoc_review_has_its_village_meeting_before_the_posting(geography, muong_hoong_officer):
     household = make_household(geography["muong_hoong"], "AH1", village_name="Thôn 2")
     requested_on = datetime.date(2024, 3, 15)
-    ad_hoc = services.request_ad_hoc_review(
+    ad_hoc = request_services.request_ad_hoc_review(
         household=household, requested_on=requested_on, by=muong_hoong_officer
     )
     survey_as(ad_hoc.reviews.get(), "poor", by=muong_hoong_officer)
@@ -192,12 +196,14 @@ def test_an_ad_hoc_review_has_its_village_meeting_before_the_posting(geography, 
 def test_the_commune_records_its_copy_of_the_minutes_once(meeting_round, muong_hoong_officer):
     meeting = hold(meeting_round, "Thôn 1", {"T11": 9}, by=muong_hoong_officer)
     with pytest.raises(ValidationError, match="received after the meeting"):
-        services.record_minutes_received(
+        meeting_services.record_minutes_received(
             meeting=meeting, on=datetime.date(2022, 11, 1), by=muong_hoong_officer
         )
-    services.record_minutes_received(meeting=meeting, on=datetime.date(2022, 11, 3), by=muong_hoong_officer)
+    meeting_services.record_minutes_received(
+        meeting=meeting, on=datetime.date(2022, 11, 3), by=muong_hoong_officer
+    )
     with pytest.raises(ValidationError, match="was received on 03/11/2022"):
-        services.record_minutes_received(
+        meeting_services.record_minutes_received(
             meeting=meeting, on=datetime.date(2022, 11, 4), by=muong_hoong_officer
         )
 
@@ -212,7 +218,9 @@ def form_url(review_round, village_name):
 
 
 def form_data(review_round, village_name, agreeing, **fields):
-    awaiting = services.reviews_awaiting_meeting(review_round, village(review_round.commune, village_name))
+    awaiting = meeting_services.reviews_awaiting_meeting(
+        review_round, village(review_round.commune, village_name)
+    )
     data = {
         "held_on": "02/11/2022",
         "chair_name": "  A   Blong ",

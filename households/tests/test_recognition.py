@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from households import poverty, services
+from households import poverty, request_services, services
 from households.models import Certificate, ReviewRound
 from households.recognition import recognition_lists
 from households.tests.helpers import (
@@ -126,7 +126,9 @@ def test_the_approval_records_the_decision_and_numbers_the_certificates_in_list_
 
 def _decided_ad_hoc(household, category):
     """An ad-hoc review requested on 15/01/2026, decided on 22/01/2026: it amends the lists of 2026."""
-    ad_hoc = services.request_ad_hoc_review(household=household, requested_on=D(2026, 1, 15), by=writer())
+    ad_hoc = request_services.request_ad_hoc_review(
+        household=household, requested_on=D(2026, 1, 15), by=writer()
+    )
     survey_as(ad_hoc.reviews.get(), category)
     to_meeting(ad_hoc, on=D(2026, 1, 16))
     services.move_round(review_round=ad_hoc, to_state=State.PUBLIC_POSTING, by=writer(), on=D(2026, 1, 16))

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from households import services
+from households import request_services, services
 from households.models import HouseholdReview, ReviewRequest, ReviewRound
 from households.tests.helpers import decided_lists, make_household, writer
 
@@ -21,7 +21,7 @@ RECEIVED = datetime.date(2024, 3, 4)
 
 
 def _request(household, form=FORM_01, *, received_on=RECEIVED, **fields):
-    return services.record_request(
+    return request_services.record_request(
         commune=household.commune,
         household=household,
         form=form,
@@ -33,7 +33,9 @@ def _request(household, form=FORM_01, *, received_on=RECEIVED, **fields):
 
 def _screened(household, *, follows=True, notes="", on=RECEIVED):
     request = _request(household)
-    return services.record_screening(request=request, on=on, survey_follows=follows, notes=notes, by=writer())
+    return request_services.record_screening(
+        request=request, on=on, survey_follows=follows, notes=notes, by=writer()
+    )
 
 
 def _text(response) -> str:
@@ -55,7 +57,7 @@ def household(geography):
 def test_a_form_01_request_screened_for_a_survey_and_accepted_opens_an_ad_hoc_review(household):
     request = _screened(household, follows=True, notes="Thu nhập giảm")
     assert request.is_pending and request.survey_follows is True
-    accepted = services.accept_request(request=request, on=datetime.date(2024, 3, 6), by=writer())
+    accepted = request_services.accept_request(request=request, on=datetime.date(2024, 3, 6), by=writer())
     review_round = accepted.review_round
     assert accepted.outcome == "accepted" and accepted.decided_on == datetime.date(2024, 3, 6)
     assert review_round.kind == "ad_hoc" and review_round.state == State.SURVEY
@@ -65,7 +67,7 @@ def test_a_form_01_request_screened_for_a_survey_and_accepted_opens_an_ad_hoc_re
 
 
 def test_a_form_04_request_is_accepted_without_screening(household):
-    accepted = services.accept_request(request=_request(household, FORM_04), on=RECEIVED, by=writer())
+    accepted = request_services.accept_request(request=_request(household, FORM_04), on=RECEIVED, by=writer())
     assert accepted.outcome == "accepted" and accepted.review_round.kind == "ad_hoc"
 
 
@@ -77,7 +79,7 @@ def test_a_screening_that_finds_no_survey_refuses_the_request_with_its_reason(ho
 
 def test_a_refusal_is_recorded_with_its_reason(household):
     request = _request(household, FORM_04)
-    refused = services.refuse_request(
+    refused = request_services.refuse_request(
         request=request, reason="  Đã thoát nghèo năm trước  ", on=RECEIVED, by=writer()
     )
     assert refused.outcome == "refused" and refused.refusal_reason == "Đã thoát nghèo năm trước"
@@ -85,7 +87,7 @@ def test_a_refusal_is_recorded_with_its_reason(household):
 
 def test_a_person_not_in_the_register_applies_and_is_accepted_once_their_household_is_recorded(geography):
     commune = geography["muong_hoong"]
-    request = services.record_request(
+    request = request_services.record_request(
         commune=commune,
         form=FORM_04,
         received_on=RECEIVED,
@@ -97,9 +99,9 @@ def test_a_person_not_in_the_register_applies_and_is_accepted_once_their_househo
     assert request.household is None and request.applicant == "Y Hoa"
     assert request.received_by == writer() and request.received_by_other == "Trưởng thôn A Nhân"
     with pytest.raises(ValidationError, match="Record the applicant's household in the register"):
-        services.accept_request(request=request, on=RECEIVED, by=writer())
+        request_services.accept_request(request=request, on=RECEIVED, by=writer())
     household = make_household(commune, "Y9", head_name="Y Hoa")
-    accepted = services.accept_request(request=request, household=household, on=RECEIVED, by=writer())
+    accepted = request_services.accept_request(request=request, household=household, on=RECEIVED, by=writer())
     assert accepted.household == household and accepted.review_round.reviews.get().household == household
 
 
@@ -110,46 +112,48 @@ def _refusing(action, household, other_household):
     """Each refused move, as (what is done, the message): the state before it is built here."""
     if action == "refuse without a reason":
         request = _request(household, FORM_04)
-        return lambda: services.refuse_request(request=request, reason=" ", on=RECEIVED, by=writer())
+        return lambda: request_services.refuse_request(request=request, reason=" ", on=RECEIVED, by=writer())
     if action == "accept form 01 without screening":
         request = _request(household)
-        return lambda: services.accept_request(request=request, on=RECEIVED, by=writer())
+        return lambda: request_services.accept_request(request=request, on=RECEIVED, by=writer())
     if action == "accept form 01 refused by its screening":
         request = _screened(household, follows=False, notes="Không thuộc diện")
-        return lambda: services.accept_request(request=request, on=RECEIVED, by=writer())
+        return lambda: request_services.accept_request(request=request, on=RECEIVED, by=writer())
     if action == "accept twice":
         request = _request(household, FORM_04)
-        services.accept_request(request=request, on=RECEIVED, by=writer())
-        return lambda: services.accept_request(request=request, on=RECEIVED, by=writer())
+        request_services.accept_request(request=request, on=RECEIVED, by=writer())
+        return lambda: request_services.accept_request(request=request, on=RECEIVED, by=writer())
     if action == "refuse an accepted request":
         request = _request(household, FORM_04)
-        services.accept_request(request=request, on=RECEIVED, by=writer())
-        return lambda: services.refuse_request(request=request, reason="x", on=RECEIVED, by=writer())
+        request_services.accept_request(request=request, on=RECEIVED, by=writer())
+        return lambda: request_services.refuse_request(request=request, reason="x", on=RECEIVED, by=writer())
     if action == "screen a form 04 request":
         request = _request(household, FORM_04)
-        return lambda: services.record_screening(
+        return lambda: request_services.record_screening(
             request=request, on=RECEIVED, survey_follows=True, by=writer()
         )
     if action == "screen out without a reason":
         request = _request(household)
-        return lambda: services.record_screening(
+        return lambda: request_services.record_screening(
             request=request, on=RECEIVED, survey_follows=False, by=writer()
         )
     if action == "accept before the request was received":
         request = _request(household, FORM_04)
-        return lambda: services.accept_request(
+        return lambda: request_services.accept_request(
             request=request, on=RECEIVED - datetime.timedelta(days=1), by=writer()
         )
     if action == "accept before the screening":
         request = _screened(household, on=datetime.date(2024, 3, 8))
-        return lambda: services.accept_request(request=request, on=datetime.date(2024, 3, 7), by=writer())
+        return lambda: request_services.accept_request(
+            request=request, on=datetime.date(2024, 3, 7), by=writer()
+        )
     if action == "record a request received in the future":
         return lambda: _request(household, received_on=datetime.date(2999, 1, 1))
     if action == "record the same request twice":
         _request(household)
         return lambda: _request(household, received_on=datetime.date(2024, 3, 5))
     if action == "record a household of another commune":
-        return lambda: services.record_request(
+        return lambda: request_services.record_request(
             commune=household.commune,
             household=other_household,
             form=FORM_01,
@@ -157,11 +161,11 @@ def _refusing(action, household, other_household):
             by=writer(),
         )
     if action == "record a person without name or address":
-        return lambda: services.record_request(
+        return lambda: request_services.record_request(
             commune=household.commune, form=FORM_01, received_on=RECEIVED, applicant_name="Y Hoa", by=writer()
         )
     if action == "accept with a household of another commune":
-        request = services.record_request(
+        request = request_services.record_request(
             commune=household.commune,
             form=FORM_04,
             received_on=RECEIVED,
@@ -169,13 +173,13 @@ def _refusing(action, household, other_household):
             applicant_address="Làng Mới",
             by=writer(),
         )
-        return lambda: services.accept_request(
+        return lambda: request_services.accept_request(
             request=request, household=other_household, on=RECEIVED, by=writer()
         )
     if action == "accept while an ad-hoc review is in progress":
-        services.accept_request(request=_request(household, FORM_04), on=RECEIVED, by=writer())
+        request_services.accept_request(request=_request(household, FORM_04), on=RECEIVED, by=writer())
         request = _screened(household)
-        return lambda: services.accept_request(request=request, on=RECEIVED, by=writer())
+        return lambda: request_services.accept_request(request=request, on=RECEIVED, by=writer())
     raise AssertionError(action)
 
 
@@ -216,12 +220,14 @@ def test_a_refused_move_says_why_and_changes_nothing(geography, household, actio
 def test_a_read_only_role_records_and_decides_nothing(household, viewer):
     request = _request(household, FORM_04)
     for attempt in (
-        lambda: services.record_request(
+        lambda: request_services.record_request(
             commune=household.commune, household=household, form=FORM_01, received_on=RECEIVED, by=viewer
         ),
-        lambda: services.record_screening(request=request, on=RECEIVED, survey_follows=True, by=viewer),
-        lambda: services.accept_request(request=request, on=RECEIVED, by=viewer),
-        lambda: services.refuse_request(request=request, reason="x", on=RECEIVED, by=viewer),
+        lambda: request_services.record_screening(
+            request=request, on=RECEIVED, survey_follows=True, by=viewer
+        ),
+        lambda: request_services.accept_request(request=request, on=RECEIVED, by=viewer),
+        lambda: request_services.refuse_request(request=request, reason="x", on=RECEIVED, by=viewer),
     ):
         with pytest.raises(PermissionDenied):
             attempt()
@@ -263,15 +269,17 @@ def _received(household, form=FORM_04):
 
 def test_the_list_holds_the_poor_and_near_poor_lists_and_the_accepted_requests_once(commune_with_lists):
     review_round, households = commune_with_lists
-    accepted = services.accept_request(
+    accepted = request_services.accept_request(
         request=_received(households["average"]), on=datetime.date(2024, 9, 6), by=writer()
     )
     assert accepted.review_round == review_round  # fed the periodic round: no ad-hoc review opened
     assert not ReviewRound.objects.filter(kind="ad_hoc").exists()
-    services.accept_request(request=_received(households["poor"]), on=datetime.date(2024, 9, 6), by=writer())
+    request_services.accept_request(
+        request=_received(households["poor"]), on=datetime.date(2024, 9, 6), by=writer()
+    )
     _received(households["not_poor"])  # pending
     refused = _received(households["new"])
-    services.refuse_request(
+    request_services.refuse_request(
         request=refused, reason="Không đủ điều kiện", on=datetime.date(2024, 9, 6), by=writer()
     )
 
@@ -303,16 +311,20 @@ def test_every_household_is_the_communes_choice_recorded_on_the_round(commune_wi
 def test_a_request_accepted_after_the_listing_adds_its_household_to_the_round(commune_with_lists):
     review_round, households = commune_with_lists
     services.list_households(review_round=review_round, by=writer())
-    services.accept_request(request=_received(households["new"]), on=datetime.date(2024, 9, 6), by=writer())
+    request_services.accept_request(
+        request=_received(households["new"]), on=datetime.date(2024, 9, 6), by=writer()
+    )
     assert review_round.reviews.filter(household=households["new"]).exists()
-    services.accept_request(request=_received(households["poor"]), on=datetime.date(2024, 9, 6), by=writer())
+    request_services.accept_request(
+        request=_received(households["poor"]), on=datetime.date(2024, 9, 6), by=writer()
+    )
     assert review_round.reviews.filter(household=households["poor"]).count() == 1
 
 
 def test_a_request_accepted_once_the_round_left_the_survey_opens_an_ad_hoc_review(commune_with_lists):
     review_round, households = commune_with_lists
     ReviewRound.objects.filter(pk=review_round.pk).update(state=State.VILLAGE_MEETING)
-    accepted = services.accept_request(
+    accepted = request_services.accept_request(
         request=_received(households["new"]), on=datetime.date(2024, 9, 6), by=writer()
     )
     assert accepted.review_round.kind == "ad_hoc"
@@ -417,7 +429,9 @@ def test_the_communes_requests_are_filtered_by_outcome_and_a_person_is_recorded_
     household, client_of, muong_hoong_officer
 ):
     client = client_of(muong_hoong_officer)
-    services.refuse_request(request=_request(household, FORM_04), reason="x", on=RECEIVED, by=writer())
+    request_services.refuse_request(
+        request=_request(household, FORM_04), reason="x", on=RECEIVED, by=writer()
+    )
     pending = _request(household)
     url = reverse("households:commune_requests", args=[household.commune_id])
     assert list(client.get(url, {"outcome": "pending"}).context["page"].object_list) == [pending]
@@ -455,8 +469,12 @@ def test_the_appendix_i_list_says_why_each_household_is_on_it(
     commune_with_lists, client_of, department_officer
 ):
     review_round, households = commune_with_lists
-    services.accept_request(request=_received(households["poor"]), on=datetime.date(2024, 9, 6), by=writer())
-    services.accept_request(request=_received(households["new"]), on=datetime.date(2024, 9, 6), by=writer())
+    request_services.accept_request(
+        request=_received(households["poor"]), on=datetime.date(2024, 9, 6), by=writer()
+    )
+    request_services.accept_request(
+        request=_received(households["new"]), on=datetime.date(2024, 9, 6), by=writer()
+    )
     response = client_of(department_officer).get(
         reverse("households:round_to_review_xlsx", args=[review_round.pk])
     )

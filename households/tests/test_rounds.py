@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from communes.models import today
-from households import services
+from households import request_services, services
 from households.models import Complaint, HouseholdReview, ReviewRound
 from households.tests.helpers import (
     approve,
@@ -288,8 +288,8 @@ def test_a_review_whose_lists_no_standard_covers_cannot_be_opened(geography):
 def test_an_ad_hoc_review_applies_the_standard_in_force_on_its_date(
     households, requested_on, standard, monkeypatch
 ):
-    monkeypatch.setattr(services, "today", lambda: datetime.date(2027, 2, 1))
-    review_round = services.request_ad_hoc_review(
+    monkeypatch.setattr(request_services, "today", lambda: datetime.date(2027, 2, 1))
+    review_round = request_services.request_ad_hoc_review(
         household=households[0], requested_on=requested_on, by=writer()
     )
     assert (review_round.standard, review_round.list_year) == (standard, requested_on.year)
@@ -297,7 +297,7 @@ def test_an_ad_hoc_review_applies_the_standard_in_force_on_its_date(
 
 def test_an_ad_hoc_request_has_a_15_day_deadline_and_is_listed_when_overdue(households, muong_hoong_officer):
     household = households[0]
-    review_round = services.request_ad_hoc_review(
+    review_round = request_services.request_ad_hoc_review(
         household=household, requested_on=datetime.date(2024, 3, 15), by=muong_hoong_officer
     )
     assert review_round.kind == "ad_hoc" and review_round.state == State.SURVEY
@@ -305,7 +305,7 @@ def test_an_ad_hoc_request_has_a_15_day_deadline_and_is_listed_when_overdue(hous
     assert list(ReviewRound.objects.overdue(on=datetime.date(2024, 3, 30))) == []
     assert list(ReviewRound.objects.overdue(on=datetime.date(2024, 3, 31))) == [review_round]
     with pytest.raises(ValidationError, match="already has an ad-hoc review"):
-        services.request_ad_hoc_review(
+        request_services.request_ad_hoc_review(
             household=household, requested_on=datetime.date(2024, 3, 20), by=writer()
         )
     survey_as(review_round.reviews.get(), "poor")
@@ -361,7 +361,9 @@ def test_low_income_workers_are_found_from_the_review(survey_round):
 
 
 def _ad_hoc(household, *, requested_on, decided_on, category):
-    ad_hoc = services.request_ad_hoc_review(household=household, requested_on=requested_on, by=writer())
+    ad_hoc = request_services.request_ad_hoc_review(
+        household=household, requested_on=requested_on, by=writer()
+    )
     survey_as(ad_hoc.reviews.get(), category)
     to_meeting(ad_hoc, on=requested_on)
     for state in ad_hoc.procedure.steps()[3:-2]:  # from the posting to the step before the decision
