@@ -87,7 +87,8 @@ def _timeline(household):
             entry["category"] = review.category
     for year, entry in years.items():
         previous = years.get(year - 1, {}).get("category")
-        entry["transition"] = poverty.transition(previous, entry["category"])
+        poor_before = any(e["category"] == poverty.POOR for y, e in years.items() if y < year - 1)
+        entry["transition"] = poverty.transition(previous, entry["category"], poor_before=poor_before)
     return list(years.values())
 
 

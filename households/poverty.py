@@ -446,6 +446,7 @@ def assess_low_income_worker(
 
 # Transitions between a household's categories in two consecutive years (DOMAIN.md §3).
 NEWLY_POOR = "newly_poor"
+RE_POOR = "re_poor"
 ESCAPED_POVERTY = "escaped_poverty"
 POOR_TO_NEAR_POOR = "poor_to_near_poor"
 NEAR_POOR_TO_POOR = "near_poor_to_poor"
@@ -454,6 +455,7 @@ NEWLY_NEAR_POOR = "newly_near_poor"
 UNCHANGED = "unchanged"
 TRANSITIONS = (
     NEWLY_POOR,
+    RE_POOR,
     ESCAPED_POVERTY,
     POOR_TO_NEAR_POOR,
     NEAR_POOR_TO_POOR,
@@ -463,9 +465,11 @@ TRANSITIONS = (
 )
 TRANSITION_LABELS = {
     NEWLY_POOR: gettext_lazy("Newly poor"),
+    # "Tái nghèo": poor again after it had escaped poverty (poor in earlier lists, above the
+    # near-poor line in the previous ones). A near-poor household becoming poor is near-poor → poor.
+    RE_POOR: gettext_lazy("Poor again (re-poverty)"),
     ESCAPED_POVERTY: gettext_lazy("Escaped poverty"),
     POOR_TO_NEAR_POOR: gettext_lazy("Poor → near-poor"),
-    # "Tái nghèo" (re-poverty) is another thing: a household poor again after it had escaped poverty.
     NEAR_POOR_TO_POOR: gettext_lazy("Near-poor → poor"),
     ESCAPED_NEAR_POVERTY: gettext_lazy("Escaped near-poverty"),
     NEWLY_NEAR_POOR: gettext_lazy("Newly near-poor"),
@@ -477,8 +481,10 @@ def _group(category: str | None) -> str:
     return category if category in (POOR, NEAR_POOR) else "other"
 
 
-def transition(previous: str | None, current: str | None) -> str | None:
-    """The move between last year's category and this year's; None without both years' reviews.
+def transition(previous: str | None, current: str | None, *, poor_before: bool = False) -> str | None:
+    """The move between the previous lists' category and these lists'; None without both reviews.
+    `poor_before`: the household was poor in lists earlier than the previous ones, so a household
+    poor again from above the near-poor line is re-poverty, not newly poor.
 
     "Average" and "not poor" are one group here: the lists the commune decides are of poor and
     near-poor households, and moves between the two above the line are not transitions.
@@ -489,7 +495,7 @@ def transition(previous: str | None, current: str | None) -> str | None:
     if before == after:
         return UNCHANGED
     return {
-        ("other", POOR): NEWLY_POOR,
+        ("other", POOR): RE_POOR if poor_before else NEWLY_POOR,
         (POOR, "other"): ESCAPED_POVERTY,
         (POOR, NEAR_POOR): POOR_TO_NEAR_POOR,
         (NEAR_POOR, POOR): NEAR_POOR_TO_POOR,

@@ -101,18 +101,23 @@ def figures_by(households, year: int, group_by: tuple[str, ...] = ()) -> dict:
     """{group key: Figures for `year`, with `.previous` for year − 1}, from one grouped query.
 
     Each household joins at most one review a year (the one that counts), so the query groups the
-    households on the register in either year by (key, on the register each year, category each year)
-    and Python adds up the few rows."""
+    households on the register in either year by (key, on the register each year, category each year,
+    poor in earlier lists: re-poverty) and Python adds up the few rows."""
     now, before = on_register_in(year), on_register_in(year - 1)
+    poor_earlier = HouseholdReview.objects.filter(
+        household=OuterRef("pk"), counting_year__lt=year - 1, category=poverty.POOR
+    )
     rows = (
         households.filter(now | before)
         .with_category_in(year)
         .with_category_in(year - 1, "previous_category")
         .annotate(
-            now=ExpressionWrapper(now, BooleanField()), before=ExpressionWrapper(before, BooleanField())
+            now=ExpressionWrapper(now, BooleanField()),
+            before=ExpressionWrapper(before, BooleanField()),
+            poor_before=Exists(poor_earlier),
         )
         .order_by()
-        .values(*group_by, "now", "before", "year_category", "previous_category")
+        .values(*group_by, "now", "before", "year_category", "previous_category", "poor_before")
         .annotate(count=Count("pk"))
     )
     result: dict = {}
@@ -127,7 +132,7 @@ def figures_by(households, year: int, group_by: tuple[str, ...] = ()) -> dict:
         if row["now"]:
             figures.count(category, count)
             if previous in CATEGORY_FIELDS and category in CATEGORY_FIELDS:
-                kind = poverty.transition(previous, category)
+                kind = poverty.transition(previous, category, poor_before=row["poor_before"])
                 if kind in figures.transitions:
                     figures.transitions[kind] += count
     return {key: figures for key, figures in result.items() if figures.households}

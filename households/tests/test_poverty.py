@@ -221,3 +221,20 @@ def test_low_income_workers_of_decree_30_2025(area, category, income, expected):
 )
 def test_transitions_between_years(previous, current, expected):
     assert poverty.transition(previous, current) == expected
+
+
+@pytest.mark.parametrize(
+    ("previous", "current", "expected"),
+    [
+        # Poor in earlier lists, above the near-poor line in the previous ones: poor again.
+        (AVERAGE, POOR, poverty.RE_POOR),
+        (NOT_POOR, POOR, poverty.RE_POOR),
+        # Near-poor → poor stays its own move, whatever came before.
+        (NEAR_POOR, POOR, poverty.NEAR_POOR_TO_POOR),
+        (POOR, POOR, poverty.UNCHANGED),
+        (AVERAGE, NEAR_POOR, poverty.NEWLY_NEAR_POOR),
+        (AVERAGE, NOT_POOR, poverty.UNCHANGED),
+    ],
+)
+def test_a_household_poor_before_that_had_escaped_is_poor_again(previous, current, expected):
+    assert poverty.transition(previous, current, poor_before=True) == expected

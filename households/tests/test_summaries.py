@@ -49,6 +49,7 @@ def test_commune_figures_match_the_hand_computed_ones(small_commune):
     assert figures.near_poor_rate_change == Decimal("0.0")
     assert figures.transitions == {
         poverty.NEWLY_POOR: 0,
+        poverty.RE_POOR: 0,
         poverty.ESCAPED_POVERTY: 0,
         poverty.POOR_TO_NEAR_POOR: 1,
         poverty.NEAR_POOR_TO_POOR: 1,
@@ -119,6 +120,33 @@ def test_each_transition_is_counted_and_shown_on_the_household_page(
     figures = summaries.figures_by(Household.objects.filter(commune=commune), 2023)[()]
     expected = {k: int(k == kind) for k in summaries.COUNTED_TRANSITIONS}
     assert figures.transitions == expected
+    from django.utils import translation
+
+    from households.poverty import TRANSITION_LABELS
+
+    page = client_of(muong_hoong_officer).get(household.get_absolute_url())
+    with translation.override("vi"):
+        assert str(TRANSITION_LABELS[kind]) in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        (("poor", "average", "poor"), poverty.RE_POOR),  # escaped, then poor again: re-poverty
+        (("poor", "near_poor", "poor"), poverty.NEAR_POOR_TO_POOR),
+        (("near_poor", "average", "poor"), poverty.NEWLY_POOR),  # never poor before
+        (("not_poor", "not_poor", "poor"), poverty.NEWLY_POOR),
+    ],
+)
+def test_a_household_poor_again_after_escaping_is_counted_as_re_poverty(
+    geography, client_of, muong_hoong_officer, path, kind
+):
+    commune = geography["muong_hoong"]
+    household = make_household(commune, "T1")
+    for list_year, category in zip((2022, 2023, 2024), path, strict=True):
+        decided_lists(commune, list_year, {household: category})
+    figures = summaries.figures_by(Household.objects.filter(commune=commune), 2024)[()]
+    assert figures.transitions == {k: int(k == kind) for k in summaries.COUNTED_TRANSITIONS}
     from django.utils import translation
 
     from households.poverty import TRANSITION_LABELS
