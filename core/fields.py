@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 from core.text import fold
@@ -22,3 +23,16 @@ class FoldedCharField(models.CharField):
         value = fold(getattr(model_instance, self.source))[: self.max_length]
         setattr(model_instance, self.attname, value)
         return value
+
+
+def user_stamp(verbose_name) -> models.ForeignKey:
+    """Who recorded a step or a value: kept as a name on the record when the account is deleted,
+    not reachable from the user (no reverse accessor)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )

@@ -4,7 +4,6 @@ its posting, the re-check of complaints, the chairman's decision or a written re
 
 import datetime
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -12,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import today
+from core.fields import user_stamp
 from households import procedure
 from households.models.registry import Household, Person
 
@@ -90,22 +90,8 @@ class StatusApplication(models.Model):
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
     refusal_reason = models.TextField(_("reason for the refusal"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decision recorded by"),
-    )
+    recorded_by = user_stamp(_("recorded by"))
+    decided_by = user_stamp(_("decision recorded by"))
 
     objects = StatusApplicationQuerySet.as_manager()
 

@@ -1,7 +1,6 @@
 """Village meetings (họp dân) of a review round, one per village, and the vote on each household's
 result (DOMAIN.md §4 step 3)."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -9,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Village
+from core.fields import user_stamp
 from households import procedure
 from households.models.reviews import Category, HouseholdReview, ReviewRound
 
@@ -50,14 +50,7 @@ class VillageMeeting(models.Model):
         _("commune's copy of the minutes received on"), null=True, blank=True
     )
     notes = models.TextField(_("notes"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = user_stamp(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = VillageMeetingQuerySet.as_manager()

@@ -2,13 +2,13 @@
 poverty), the Phiếu A screening of an applicant, and the list of households to review that the current
 lists and the accepted requests make (Circular 07/2021/TT-BLĐTBXH, Appendix I; DOMAIN.md §4)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune
+from core.fields import user_stamp
 from households.models.registry import Household
 from households.models.reviews import Category, HouseholdReview, ReviewRound
 
@@ -56,14 +56,7 @@ class ReviewRequest(models.Model):
     applicant_address = models.CharField(_("applicant's address"), max_length=255, blank=True)
     form = models.CharField(_("form"), max_length=8, choices=Form.choices)
     received_on = models.DateField(_("received on"))
-    received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    received_by = user_stamp(_("recorded by"))
     received_by_other = models.CharField(
         _("received by"),
         max_length=120,
@@ -83,14 +76,7 @@ class ReviewRequest(models.Model):
         _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING, db_index=True
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decision recorded by"),
-    )
+    decided_by = user_stamp(_("decision recorded by"))
     refusal_reason = models.TextField(_("reason for the refusal"), blank=True)
     review_round = models.ForeignKey(
         ReviewRound,

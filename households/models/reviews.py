@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communes.models import Commune, today
+from core.fields import user_stamp
 from households import poverty, procedure
 from households.models.registry import Household, Person
 
@@ -208,14 +208,7 @@ class RoundStep(models.Model):
     )
     state = models.CharField(_("step"), max_length=20, choices=ReviewRound.State.choices)
     on = models.DateField(_("date"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    by = user_stamp(_("recorded by"))
     note = models.TextField(_("note"), blank=True, help_text=_("Minutes, participants, decision number…"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
@@ -336,22 +329,8 @@ class HouseholdReview(models.Model):
     no_working_capacity = models.BooleanField(_("household without working capacity"), default=False)
     meritorious = models.BooleanField(_("household of people with meritorious service"), default=False)
     surveyed_on = models.DateField(_("surveyed on"), null=True, blank=True)
-    surveyed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("surveyed by"),
-    )
-    final_set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("final category set by"),
-    )
+    surveyed_by = user_stamp(_("surveyed by"))
+    final_set_by = user_stamp(_("final category set by"))
     sent_back_by = models.ForeignKey(
         "VillageMeeting",
         on_delete=models.SET_NULL,
