@@ -80,3 +80,10 @@ def test_an_officer_surveys_a_household_approves_the_round_and_sees_the_summary_
     page.goto(f"/households/communes/{muong_hoong.pk}/summary/?year=2023")
     expect(page.locator(".cards")).to_contain_text("1 · 33,3 %")
     page.screenshot(path="/tmp/hh_browser_summary.png", full_page=True)
+
+    # On a phone the pages scroll down, never sideways: wide tables scroll inside themselves, long
+    # labels wrap, and the hidden column labels stay within their table.
+    page.set_viewport_size({"width": 360, "height": 800})
+    for path in (review_round.get_absolute_url(), households[0].get_absolute_url()):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path

@@ -461,6 +461,11 @@ def test_the_round_page_says_which_way_the_households_were_listed(
     counts = client.get(url).context["to_review"]
     assert (counts["poor"], counts["near_poor"], counts["to_review"], counts["every"]) == (1, 1, 2, 5)
     assert "Chưa lập danh sách hộ rà soát." in _text(client.get(url))
+    # Households listed one by one (an import, the admin, the demo): said with their number.
+    services.list_households(review_round=review_round, households=[households["new"]], by=writer())
+    assert "Đã lập danh sách: 1 hộ được chọn từng hộ (nhập dữ liệu, trang quản trị)." in _text(
+        client.get(url)
+    )
     client.post(reverse("households:round_list_households", args=[review_round.pk]), {"every": "1"})
     assert "Đã lập danh sách: toàn bộ hộ của xã (theo lựa chọn của xã)." in _text(client.get(url))
 
