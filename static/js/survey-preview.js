@@ -5,12 +5,17 @@
   if (!form) { return; }
   var target = document.getElementById("category-preview");
   var timer = null;
+  var latest = 0;
   function refresh() {
     var query = new URLSearchParams(new FormData(form));
     query.delete("csrfmiddlewaretoken");
+    var asked = ++latest;
     fetch(form.dataset.previewUrl + "?" + query.toString(), { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (response) { return response.ok ? response.text() : null; })
-      .then(function (html) { if (html !== null) { target.innerHTML = html; } });
+      .then(function (html) {
+        // A slower answer to an earlier tick must not replace the answer to the last one.
+        if (html !== null && asked === latest) { target.innerHTML = html; }
+      });
   }
   form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(refresh, 250); });
   form.addEventListener("change", function () { clearTimeout(timer); timer = setTimeout(refresh, 50); });
