@@ -229,8 +229,8 @@ class ComplaintInline(ScopedAdminMixin, admin.TabularInline):
 class ReviewRoundAdmin(ScopedModelAdmin):
     scope = rounds_for
     may_write = can_write
-    list_display = ["commune", "year", "kind", "standard", "state", "requested_on", "decided_on"]
-    list_filter = ["year", "kind", "state", "standard"]
+    list_display = ["commune", "year", "list_year", "kind", "standard", "state", "requested_on", "decided_on"]
+    list_filter = ["list_year", "year", "kind", "state", "standard"]
     list_select_related = ["commune"]
     search_fields = ["commune__name", "commune__name_folded"]
     autocomplete_fields = ["commune"]
@@ -265,7 +265,7 @@ class HouseholdReviewAdmin(ScopedModelAdmin):
     scope = reviews_for
     may_write = can_write
     list_display = ["household", "round", "monthly_income_per_person", "computed_category", "category"]
-    list_filter = ["category", "round__year", "round__kind"]
+    list_filter = ["category", "round__list_year", "round__kind"]
     list_select_related = ["household", "round__commune"]
     search_fields = ["household__code", "household__head_name_folded"]
     autocomplete_fields = ["household", "round"]
