@@ -63,10 +63,13 @@ def commune_rounds(request, pk):
         if form.is_valid():
             try:
                 review_round = services.open_round(
-                    commune=commune, year=form.cleaned_data["year"], by=request.user
+                    commune=commune,
+                    year=form.cleaned_data["year"],
+                    on=form.cleaned_data["on"],
+                    by=request.user,
                 )
             except ValidationError as error:
-                form.add_error("year", error)
+                form.add_error("on" if error.code == "future" else "year", error)
             else:
                 messages.success(request, _("The review round was opened."))
                 return redirect(review_round)

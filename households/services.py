@@ -135,6 +135,8 @@ def open_round(*, commune: Commune, year: int, by, on: datetime.date | None = No
     (those of the next year)."""
     require_writer(by)
     on = on or today()
+    if on > today():
+        raise ValidationError(_("The date of a step cannot be in the future."), code="future")
     try:
         standard = poverty.standard_for_year(procedure.list_year(ReviewRound.Kind.PERIODIC, year))
     except poverty.ClassificationError as error:

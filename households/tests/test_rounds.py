@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from communes.models import today
 from households import request_services, services
@@ -257,6 +258,32 @@ def test_the_database_keeps_the_category_consistent(survey_round):
 def test_one_periodic_round_per_commune_and_year(survey_round, geography):
     with pytest.raises(ValidationError, match="already has its periodic review"):
         services.open_round(commune=geography["muong_hoong"], year=2022, by=writer())
+
+
+def test_a_past_review_opened_on_the_page_starts_on_the_date_given_never_a_future_one(
+    geography, muong_hoong_officer, client_of
+):
+    """A review of a past year entered afterwards: its first step dated today would refuse every
+    later step of its own year ("cannot come before the previous one")."""
+    client = client_of(muong_hoong_officer)
+    url = reverse("households:commune_rounds", args=[geography["muong_hoong"].pk])
+    tomorrow = today() + datetime.timedelta(days=1)
+    refused = client.post(url, {"year": 2024, "on": tomorrow.strftime("%d/%m/%Y")})
+    assert refused.status_code == 200
+    assert "Ngày của một bước không thể ở tương lai." in refused.content.decode()
+    assert not ReviewRound.objects.exists()
+
+    client.post(url, {"year": 2024, "on": "02/09/2024"})
+    review_round = ReviewRound.objects.get()
+    assert review_round.steps.get().on == datetime.date(2024, 9, 2)
+    services.move_round(
+        review_round=review_round,
+        to_state=State.SURVEY,
+        on=datetime.date(2024, 9, 10),
+        by=muong_hoong_officer,
+    )
+    client.post(url, {"year": 2023})  # no date: opened today
+    assert ReviewRound.objects.get(year=2023).steps.get().on == today()
 
 
 @pytest.mark.parametrize(
