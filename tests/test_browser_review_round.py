@@ -210,8 +210,11 @@ def test_an_officer_carries_a_periodic_review_from_the_requests_to_the_certifica
     success(page, "Đã ghi nhận phân loại cuối cùng.")
     page.goto(round_url)
     page.locator("input[id^=outcome-]").fill("Có cơ sở: hộ chuyển thành hộ cận nghèo.")
+    page.get_by_label("Ngày phúc tra").fill("20/11/2024")
     page.get_by_role("button", name="Kết thúc").click()
     success(page, "Đã kết thúc khiếu nại.")
+    complaints = page.locator("section", has=page.get_by_role("heading", name="Khiếu nại"))
+    expect(complaints.locator("tbody tr")).to_contain_text("hộ chuyển thành hộ cận nghèo. (20/11/2024)")
 
     # The district chairman's opinion (before the two-level government), then the decision.
     record_step(page, "district_opinion", "21/11/2024")

@@ -454,3 +454,29 @@ def test_a_complaint_is_closed_with_what_the_recheck_found_by_a_writer_only(surv
     services.resolve_complaint(complaint=complaint, outcome=" Đã xác minh ", by=writer())
     complaint.refresh_from_db()
     assert (complaint.outcome, complaint.resolved_on) == ("Đã xác minh", today())
+
+
+def test_a_complaint_is_closed_on_the_day_of_its_recheck_never_in_the_future(
+    survey_round, muong_hoong_officer, client_of
+):
+    """A past round entered afterwards: its complaint was re-checked then, not on the day it is typed."""
+    complaint = Complaint.objects.create(
+        round=survey_round, received_on=datetime.date(2022, 11, 12), content="Hộ H1 khó khăn hơn"
+    )
+    with pytest.raises(ValidationError, match="cannot be in the future"):
+        services.resolve_complaint(
+            complaint=complaint, outcome="Đã xác minh", on=today() + datetime.timedelta(days=1), by=writer()
+        )
+    with pytest.raises(ValidationError, match="before it was received"):
+        services.resolve_complaint(
+            complaint=complaint, outcome="Đã xác minh", on=datetime.date(2022, 11, 11), by=writer()
+        )
+    url = reverse("households:complaint_resolve", args=[survey_round.pk, complaint.pk])
+    client = client_of(muong_hoong_officer)
+    refused = client.post(url, {"outcome": "Đã xác minh", "on": ""}, follow=True)
+    assert "Nhập kết quả phúc tra và ngày phúc tra." in refused.content.decode()
+    complaint.refresh_from_db()
+    assert complaint.resolved_on is None
+    client.post(url, {"outcome": "Đã xác minh", "on": "14/11/2022"})
+    complaint.refresh_from_db()
+    assert (complaint.outcome, complaint.resolved_on) == ("Đã xác minh", datetime.date(2022, 11, 14))
