@@ -225,6 +225,7 @@ def test_an_officer_carries_a_periodic_review_from_the_requests_to_the_certifica
     page.screenshot(path="/tmp/round_1280.png", full_page=True)
     page.set_viewport_size({"width": 360, "height": 800})
     page.screenshot(path="/tmp/round_360.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") == 360  # wide tables scroll, not the page
     page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_role("link", name="Ba danh sách được công nhận, kèm số giấy chứng nhận").click()
@@ -244,6 +245,7 @@ def test_an_officer_carries_a_periodic_review_from_the_requests_to_the_certifica
     page.screenshot(path="/tmp/round_recognition_1280.png", full_page=True)
     page.set_viewport_size({"width": 360, "height": 800})
     page.screenshot(path="/tmp/round_recognition_360.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") == 360  # wide tables scroll, not the page
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # An ad-hoc review: MH05, poor on the lists of 2025, asks to be recognised as having escaped
