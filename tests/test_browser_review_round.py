@@ -35,14 +35,32 @@ def success(page, text):
     expect(page.locator(".message.success")).to_contain_text(text)
 
 
-def record_step(page, state, on, **fields):
-    """The round page's "Record this step" form: the next step, its date and the fields it asks."""
+STEPS = {
+    "survey": "Khảo sát, chấm điểm",
+    "village_meeting": "Họp dân",
+    "public_posting": "Niêm yết công khai",
+    "district_opinion": "Xin ý kiến Chủ tịch UBND huyện",
+    "approved": "Chủ tịch UBND xã phê duyệt",
+}
+
+
+def record_step(page, state, on, *, refused=None, **fields):
+    """The round page's "Record this step" form: the next step, its date and the fields it asks. The
+    page then says the round is at that step and shows it as the current one, or, `refused`, says
+    why and stays where it was."""
+    current = page.locator("ol.steps li.current").inner_text()
     form = page.locator("form[action$='/move/']")
     form.locator("#id_to_state").select_option(state)
     form.locator("#id_on").fill(on)
     for name, value in fields.items():
         form.locator(f"#id_{name}").fill(value)
     form.get_by_role("button", name="Ghi nhận bước này").click()
+    if refused:
+        expect(page.locator(".message.error")).to_contain_text(refused)
+        expect(page.locator("ol.steps li.current")).to_have_text(current)
+    else:
+        success(page, f"Đợt rà soát chuyển sang bước: {STEPS[state]}.")
+        expect(page.locator("ol.steps li.current")).to_have_text(STEPS[state])
 
 
 def survey(page, head_name, category, income, deprived=()):
@@ -60,11 +78,13 @@ def survey(page, head_name, category, income, deprived=()):
     success(page, category)
 
 
+def meetings(page):
+    return page.locator("section", has=page.get_by_role("heading", name="Họp dân", exact=True))
+
+
 def record_meeting(page, village, agreeing: dict, *, held_on, again=False):
     """The meeting of `village` from the round page: 10 present, `agreeing` by household code."""
-    row = page.locator("section", has=page.get_by_role("heading", name="Họp dân")).locator(
-        "tr", has_text=village
-    )
+    row = meetings(page).locator("tr", has_text=village)
     row.get_by_role("link", name="Ghi cuộc họp lại" if again else "Ghi kết quả họp dân").click()
     page.locator("#id_held_on").fill(held_on)
     page.locator("#id_chair_name").fill(f"Trưởng thôn {village}")
@@ -154,7 +174,6 @@ def test_an_officer_carries_a_periodic_review_from_the_requests_to_the_certifica
     success(page, "Đã đưa 5 hộ vào danh sách rà soát.")
     expect(page.locator("dl.facts").first).to_contain_text("0 hộ đã khảo sát, còn 5 hộ")
     record_step(page, "survey", "10/09/2024")
-    success(page, "Khảo sát, chấm điểm")
 
     # The survey in two villages: two households clicked, the others seeded.
     survey(page, "A Hộ MH03", "Hộ nghèo", 1_000_000, ("nutrition", "health_insurance", "hygienic_latrine"))
@@ -169,7 +188,6 @@ def test_an_officer_carries_a_periodic_review_from_the_requests_to_the_certifica
     page.goto(round_url)
     expect(page.locator("dl.facts").first).to_contain_text("5 hộ đã khảo sát, còn 0 hộ")
     record_step(page, "village_meeting", "01/11/2024")
-    success(page, "Họp dân")
 
     # Both villages meet; Thôn 1 does not agree MH05's result: back to the survey.
     record_meeting(page, "Làng Mới", {"MH01": 8, "MH02": 7, "MH03": 9}, held_on="05/11/2024")
@@ -177,9 +195,9 @@ def test_an_officer_carries_a_periodic_review_from_the_requests_to_the_certifica
     record_meeting(page, "Thôn 1", {"MH05": 3, "MH06": 8}, held_on="05/11/2024")
     expect(page.locator(".message.warning")).to_contain_text("1 kết quả không được ít nhất 50%")
     page.goto(round_url)
-    record_step(page, "public_posting", "08/11/2024")
-    expect(page.locator(".message.error")).to_contain_text("1 kết quả bị họp dân trả lại để rà soát lại")
-    expect(page.locator("dl.facts").first).to_contain_text("Họp dân")
+    record_step(page, "public_posting", "08/11/2024", refused="1 kết quả bị họp dân trả lại để rà soát lại")
+    # The meetings' table counts the result Thôn 1 sent back.
+    expect(meetings(page).locator("tr", has_text="Thôn 1").locator("strong")).to_have_text("1")
 
     # MH05 surveyed again (poorer than first recorded), agreed by a second meeting of Thôn 1.
     survey(page, "Y Hộ MH05", "Hộ nghèo", 1_000_000, ("nutrition", "health_insurance", "hygienic_latrine"))
@@ -187,11 +205,8 @@ def test_an_officer_carries_a_periodic_review_from_the_requests_to_the_certifica
     page.goto(round_url)
     record_meeting(page, "Thôn 1", {"MH05": 9}, held_on="12/11/2024", again=True)
     page.goto(round_url)
-    expect(page.locator("section", has_text="Họp dân").locator("tr", has_text="Thôn 1")).to_contain_text(
-        "05/11/2024, 12/11/2024"
-    )
+    expect(meetings(page).locator("tr", has_text="Thôn 1")).to_contain_text("05/11/2024, 12/11/2024")
     record_step(page, "public_posting", "15/11/2024")  # 3 working days: until Wednesday 20/11/2024
-    success(page, "Niêm yết công khai")
     expect(page.locator("dl.facts").first).to_contain_text("20/11/2024")
 
     # A complaint during the posting: MH02 lost its harvest; the re-check makes it near-poor.
@@ -201,8 +216,7 @@ def test_an_officer_carries_a_periodic_review_from_the_requests_to_the_certifica
     complaint.locator("#id_content").fill("Hộ mất mùa, thu nhập thấp hơn kết quả khảo sát.")
     complaint.get_by_role("button", name="Ghi nhận", exact=True).click()
     success(page, "Đã ghi nhận khiếu nại.")
-    record_step(page, "district_opinion", "21/11/2024")
-    expect(page.locator(".message.error")).to_contain_text("1 khiếu nại")
+    record_step(page, "district_opinion", "21/11/2024", refused="1 khiếu nại")
     page.get_by_role("link", name="A Hộ MH02", exact=True).click()
     page.locator("#id_final_category").select_option("near_poor")
     page.locator("#id_final_reason").fill("Phúc tra khiếu nại: mất mùa, thu nhập dưới chuẩn.")
@@ -218,10 +232,12 @@ def test_an_officer_carries_a_periodic_review_from_the_requests_to_the_certifica
 
     # The district chairman's opinion (before the two-level government), then the decision.
     record_step(page, "district_opinion", "21/11/2024")
-    success(page, "Xin ý kiến Chủ tịch UBND huyện")
     record_step(page, "approved", "02/12/2024", decision_number="215/QĐ-UBND", decision_on="02/12/2024")
-    success(page, "Chủ tịch UBND xã phê duyệt")
     expect(page.locator("dl.facts").first).to_contain_text("đã quyết định: chỉ xem")
+    # The results: MH03 and MH05 poor, MH01 and MH02 (after the complaint) near-poor, MH06 not poor.
+    expect(page.locator(".cards .figure")).to_have_text(
+        ["Hộ nghèo2", "Hộ cận nghèo2", "Hộ có mức sống trung bình0", "Hộ không nghèo1"]
+    )
     page.screenshot(path="/tmp/round_1280.png", full_page=True)
     page.set_viewport_size({"width": 360, "height": 800})
     page.screenshot(path="/tmp/round_360.png", full_page=True)
@@ -260,15 +276,12 @@ def test_an_officer_carries_a_periodic_review_from_the_requests_to_the_certifica
     survey(page, "Y Hộ MH05", "Hộ có mức sống trung bình", 2_000_000)
     page.goto(ad_hoc_url)
     record_step(page, "village_meeting", "17/03/2025")
-    success(page, "Họp dân")
     record_meeting(page, "Thôn 1", {"MH05": 8}, held_on="18/03/2025")
     page.goto(ad_hoc_url)
-    record_step(page, "public_posting", "19/03/2025")
-    success(page, "Niêm yết công khai")
+    record_step(page, "public_posting", "19/03/2025")  # 3 working days: until 24/03/2025
+    record_step(page, "district_opinion", "21/03/2025", refused="Niêm yết công khai đến hết ngày 24/03/2025")
     record_step(page, "district_opinion", "25/03/2025")
-    success(page, "Xin ý kiến Chủ tịch UBND huyện")
     record_step(page, "approved", "27/03/2025", decision_number="31/QĐ-UBND", decision_on="27/03/2025")
-    success(page, "Chủ tịch UBND xã phê duyệt")
     page.get_by_role("link", name="Ba danh sách được công nhận, kèm số giấy chứng nhận").click()
     expect(page.locator("main dl.facts")).to_contain_text("31/QĐ-UBND")
     expect(page.locator("main section").nth(1)).to_contain_text("MH05")  # escaped poverty
@@ -283,19 +296,33 @@ def test_an_officer_carries_a_periodic_review_from_the_requests_to_the_certifica
     page.get_by_role("button", name="Ghi nhận đơn đề nghị").click()
     success(page, "đủ điều kiện theo tiêu chí")
     application_url = page.url
-    for state, on, fields in (
-        ("posted", "17/03/2025", {}),  # from the monthly review of 15/03: 5 working days, to 24/03
-        ("rechecked", "25/03/2025", {}),
-        ("recognised", "27/03/2025", {"decision_number": "32/QĐ-UBND"}),
-    ):
+
+    def move_application(state, on, refused=None, **fields):
         form = page.locator("form[action$='/move/']")
         form.locator("#id_to_state").select_option(state)
         form.locator("#id_on").fill(on)
         for name, value in fields.items():
             form.locator(f"#id_{name}").fill(value)
         form.get_by_role("button", name="Ghi nhận bước này").click()
-        success(page, "Đã ghi nhận bước.")
         expect(page).to_have_url(application_url)
+        if refused:
+            expect(page.locator(".message.error")).to_contain_text(refused)
+        else:
+            success(page, "Đã ghi nhận bước.")
+
+    move_application("posted", "17/03/2025")  # from the monthly review of 15/03: 5 working days, to 24/03
+    expect(page.locator("ol.steps li.current")).to_have_text("Đã niêm yết")
+    move_application("rechecked", "21/03/2025", refused="Đang niêm yết công khai đến 24/03/2025")
+    page.locator("#id_received_on").fill("20/03/2025")
+    page.locator("#id_content").fill("Hộ có thêm thu nhập từ làm thuê.")
+    page.get_by_role("button", name="Ghi nhận khiếu nại").click()
+    success(page, "Đã ghi nhận khiếu nại")
+    page.get_by_label("Kết quả phúc tra").fill("Không có cơ sở: thu nhập làm thuê đã tính trong 12 tháng.")
+    page.get_by_label("Ngày phúc tra").fill("21/03/2025")
+    page.get_by_role("button", name="Ghi nhận kết quả phúc tra").click()
+    success(page, "Đã ghi nhận kết quả phúc tra.")
+    move_application("rechecked", "25/03/2025")
+    move_application("recognised", "27/03/2025", decision_number="32/QĐ-UBND")
     facts = page.locator("dl.facts")
     expect(facts).to_contain_text("17/03/2025 – 24/03/2025")
     expect(facts).to_contain_text("Được công nhận")
