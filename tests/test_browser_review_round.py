@@ -11,28 +11,29 @@ March 2025 (taken up by the monthly review of 15 March 2025) follow the same, wi
 deadline. Every date is fixed in the past: the app refuses future dates and steps out of order.
 The lists of 2024 (the review of late 2023) are seeded in Python: clicking them adds nothing."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from households.models import HouseholdReview, Livelihood, ReviewRound
 from households.tests.helpers import decided_lists, make_household, survey_as
-from tests.fixtures import PASSWORD
+from tests.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page, username):
-    page.goto("/sign-in/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page).to_have_url(re.compile(r"/$"))
-
-
 def success(page, text):
     expect(page.locator(".message.success")).to_contain_text(text)
+
+
+def submit_step(page, state, on, **fields):
+    """The "Record this step" form of a round's page or an application's: the next step, its date and
+    the fields it asks."""
+    form = page.locator("form[action$='/move/']")
+    form.locator("#id_to_state").select_option(state)
+    form.locator("#id_on").fill(on)
+    for name, value in fields.items():
+        form.locator(f"#id_{name}").fill(value)
+    form.get_by_role("button", name="Ghi nhận bước này").click()
 
 
 STEPS = {
@@ -45,16 +46,10 @@ STEPS = {
 
 
 def record_step(page, state, on, *, refused=None, **fields):
-    """The round page's "Record this step" form: the next step, its date and the fields it asks. The
-    page then says the round is at that step and shows it as the current one, or, `refused`, says
-    why and stays where it was."""
+    """The round page's next step on `on`, with the `fields` it asks. The page then says the round is
+    at that step and shows it as the current one, or, `refused`, says why and stays where it was."""
     current = page.locator("ol.steps li.current").inner_text()
-    form = page.locator("form[action$='/move/']")
-    form.locator("#id_to_state").select_option(state)
-    form.locator("#id_on").fill(on)
-    for name, value in fields.items():
-        form.locator(f"#id_{name}").fill(value)
-    form.get_by_role("button", name="Ghi nhận bước này").click()
+    submit_step(page, state, on, **fields)
     if refused:
         expect(page.locator(".message.error")).to_contain_text(refused)
         expect(page.locator("ol.steps li.current")).to_have_text(current)
@@ -298,12 +293,7 @@ def test_an_officer_carries_a_periodic_review_from_the_requests_to_the_certifica
     application_url = page.url
 
     def move_application(state, on, refused=None, **fields):
-        form = page.locator("form[action$='/move/']")
-        form.locator("#id_to_state").select_option(state)
-        form.locator("#id_on").fill(on)
-        for name, value in fields.items():
-            form.locator(f"#id_{name}").fill(value)
-        form.get_by_role("button", name="Ghi nhận bước này").click()
+        submit_step(page, state, on, **fields)
         expect(page).to_have_url(application_url)
         if refused:
             expect(page.locator(".message.error")).to_contain_text(refused)
