@@ -14,7 +14,7 @@ The lists of 2024 (the review of late 2023) are seeded in Python: clicking them 
 import pytest
 from playwright.sync_api import expect
 
-from households.models import HouseholdReview, Livelihood, ReviewRound
+from households.models import HouseholdReview, Livelihood
 from households.tests.helpers import decided_lists, make_household, survey_as
 from tests.browser import sign_in
 
@@ -317,7 +317,12 @@ def test_an_officer_carries_a_periodic_review_from_the_requests_to_the_certifica
     expect(facts).to_contain_text("17/03/2025 – 24/03/2025")
     expect(facts).to_contain_text("Được công nhận")
     expect(facts).to_contain_text("32/QĐ-UBND")
-    assert (
-        ReviewRound.objects.filter(commune=commune, kind=ReviewRound.Kind.AD_HOC, state="approved").count()
-        == 1
-    )
+
+    # The commune's rounds: the periodic review and the ad-hoc one, both decided.
+    page.goto(commune.get_absolute_url())
+    page.get_by_role("link", name="Các đợt rà soát").click()
+    rows = page.locator("table.data tbody tr")
+    expect(rows.filter(has_text="Rà soát thường xuyên")).to_contain_text("27/03/2025")
+    expect(
+        rows.filter(has_text="danh sách năm 2025 (rà soát cuối năm 2024)").filter(has_text="Rà soát định kỳ")
+    ).to_contain_text("02/12/2024")
