@@ -248,6 +248,9 @@ class OpenRoundForm(forms.Form):
         initial=lambda: today().year,
         help_text=_("The review held from 1 September to 14 December makes the lists of the next year."),
     )
+    # A past year's review entered afterwards starts on its own date, not today: its later steps
+    # cannot come before its first one.
+    on = forms.DateField(label=_("Opened on"), required=False, initial=today, widget=date_input())
 
 
 class MoveRoundForm(forms.Form):

@@ -93,9 +93,12 @@ def request_detail(request, pk):
         {
             "request_": review_request,
             "can_write": write,
-            "screening_form": ScreeningForm() if write and review_request.form == "form_01" else None,
-            "accept_form": AcceptRequestForm() if write else None,
-            "refuse_form": RefuseRequestForm() if write else None,
+            # Three forms on one page, each with its date: ids of their own, so each label names its field.
+            "screening_form": ScreeningForm(auto_id="screening_%s")
+            if write and review_request.form == "form_01"
+            else None,
+            "accept_form": AcceptRequestForm(auto_id="accept_%s") if write else None,
+            "refuse_form": RefuseRequestForm(auto_id="refuse_%s") if write else None,
         },
     )
 

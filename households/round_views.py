@@ -13,7 +13,14 @@ from communes.models import today
 from core.pages import error_messages
 from households import meeting_services, pagination, poverty, services
 from households.access import can_write, get_review_for, get_round_for, rounds_for
-from households.forms import ComplaintForm, FinalCategoryForm, MoveRoundForm, OpenRoundForm, SurveyForm
+from households.forms import (
+    ComplaintForm,
+    ComplaintRecheckForm,
+    FinalCategoryForm,
+    MoveRoundForm,
+    OpenRoundForm,
+    SurveyForm,
+)
 from households.models import (
     Category,
     CauseOfPoverty,
@@ -63,10 +70,13 @@ def commune_rounds(request, pk):
         if form.is_valid():
             try:
                 review_round = services.open_round(
-                    commune=commune, year=form.cleaned_data["year"], by=request.user
+                    commune=commune,
+                    year=form.cleaned_data["year"],
+                    on=form.cleaned_data["on"],
+                    by=request.user,
                 )
             except ValidationError as error:
-                form.add_error("year", error)
+                form.add_error("on" if error.code == "future" else "year", error)
             else:
                 messages.success(request, _("The review round was opened."))
                 return redirect(review_round)
@@ -219,10 +229,12 @@ def complaint_add(request, pk):
 def complaint_resolve(request, pk, complaint_pk):
     review_round = get_round_for(request.user, pk, write=True)
     complaint = get_object_or_404(review_round.complaints, pk=complaint_pk)
+    form = ComplaintRecheckForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what the re-check found, and its date."))
+        return redirect(review_round)
     try:
-        services.resolve_complaint(
-            complaint=complaint, outcome=request.POST.get("outcome", ""), by=request.user
-        )
+        services.resolve_complaint(complaint=complaint, **form.cleaned_data, by=request.user)
     except ValidationError as error:
         error_messages(request, error)
     else:

@@ -135,6 +135,8 @@ def open_round(*, commune: Commune, year: int, by, on: datetime.date | None = No
     (those of the next year)."""
     require_writer(by)
     on = on or today()
+    if on > today():
+        raise ValidationError(_("The date of a step cannot be in the future."), code="future")
     try:
         standard = poverty.standard_for_year(procedure.list_year(ReviewRound.Kind.PERIODIC, year))
     except poverty.ClassificationError as error:
@@ -429,9 +431,13 @@ def record_complaint(*, complaint: Complaint, by) -> Complaint:
 def resolve_complaint(
     *, complaint: Complaint, outcome: str, by, on: datetime.date | None = None
 ) -> Complaint:
-    """Closes the complaint with its outcome, on `on` (today by default)."""
+    """Closes the complaint with its outcome, on `on` (today by default; a past round entered
+    afterwards gives the day of its re-check)."""
     require_writer(by)
-    complaint.outcome, complaint.resolved_on = outcome.strip(), on or today()
+    on = on or today()
+    if on > today():
+        raise ValidationError(_("The date of a step cannot be in the future."))
+    complaint.outcome, complaint.resolved_on = outcome.strip(), on
     complaint.full_clean()
     complaint.save(update_fields=["outcome", "resolved_on"])
     return complaint

@@ -5,6 +5,8 @@ import shutil
 
 import pytest
 
+from tests.fixtures import PASSWORD
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -36,3 +38,16 @@ def page(browser, live_server):
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
+
+
+def sign_in(page, username, password=PASSWORD):
+    """Signs in through the sign-in page, in Vietnamese, and lands on the home page."""
+    import re
+
+    from playwright.sync_api import expect
+
+    page.goto("/sign-in/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page).to_have_url(re.compile(r"/$"))

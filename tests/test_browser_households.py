@@ -7,16 +7,9 @@ from communes import demo
 from communes.models import Commune
 from communes.models import today as local_today
 from households.tests.helpers import make_household, open_survey, survey_as
+from tests.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, username, password):
-    page.goto("/sign-in/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page).to_have_url(re.compile(r"/$"))
 
 
 def record_step(page, state):

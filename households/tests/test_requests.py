@@ -4,6 +4,7 @@ review (Circular 07, Appendix I) that the current lists and the accepted request
 import datetime
 import html
 import io
+import re
 
 import openpyxl
 import pytest
@@ -373,6 +374,8 @@ def test_the_request_page_screens_accepts_and_refuses(household, client_of, muon
     request = _request(household)
     page = client.get(request.get_absolute_url())
     assert page.context["screening_form"] is not None and page.context["accept_form"] is not None
+    ids = re.findall(r'\bid="([^"]+)"', _text(page))
+    assert len(ids) == len(set(ids)), "each form's date has an id of its own, named by its label"
     response = client.post(
         reverse("households:request_accept", args=[request.pk]), {"on": "05/03/2024"}, follow=True
     )

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from communes.models import today
 from households import request_services, services
@@ -259,6 +260,32 @@ def test_one_periodic_round_per_commune_and_year(survey_round, geography):
         services.open_round(commune=geography["muong_hoong"], year=2022, by=writer())
 
 
+def test_a_past_review_opened_on_the_page_starts_on_the_date_given_never_a_future_one(
+    geography, muong_hoong_officer, client_of
+):
+    """A review of a past year entered afterwards: its first step dated today would refuse every
+    later step of its own year ("cannot come before the previous one")."""
+    client = client_of(muong_hoong_officer)
+    url = reverse("households:commune_rounds", args=[geography["muong_hoong"].pk])
+    tomorrow = today() + datetime.timedelta(days=1)
+    refused = client.post(url, {"year": 2024, "on": tomorrow.strftime("%d/%m/%Y")})
+    assert refused.status_code == 200
+    assert "Ngày của một bước không thể ở tương lai." in refused.content.decode()
+    assert not ReviewRound.objects.exists()
+
+    client.post(url, {"year": 2024, "on": "02/09/2024"})
+    review_round = ReviewRound.objects.get()
+    assert review_round.steps.get().on == datetime.date(2024, 9, 2)
+    services.move_round(
+        review_round=review_round,
+        to_state=State.SURVEY,
+        on=datetime.date(2024, 9, 10),
+        by=muong_hoong_officer,
+    )
+    client.post(url, {"year": 2023})  # no date: opened today
+    assert ReviewRound.objects.get(year=2023).steps.get().on == today()
+
+
 @pytest.mark.parametrize(
     ("year", "standard"),
     [
@@ -427,3 +454,29 @@ def test_a_complaint_is_closed_with_what_the_recheck_found_by_a_writer_only(surv
     services.resolve_complaint(complaint=complaint, outcome=" Đã xác minh ", by=writer())
     complaint.refresh_from_db()
     assert (complaint.outcome, complaint.resolved_on) == ("Đã xác minh", today())
+
+
+def test_a_complaint_is_closed_on_the_day_of_its_recheck_never_in_the_future(
+    survey_round, muong_hoong_officer, client_of
+):
+    """A past round entered afterwards: its complaint was re-checked then, not on the day it is typed."""
+    complaint = Complaint.objects.create(
+        round=survey_round, received_on=datetime.date(2022, 11, 12), content="Hộ H1 khó khăn hơn"
+    )
+    with pytest.raises(ValidationError, match="cannot be in the future"):
+        services.resolve_complaint(
+            complaint=complaint, outcome="Đã xác minh", on=today() + datetime.timedelta(days=1), by=writer()
+        )
+    with pytest.raises(ValidationError, match="before it was received"):
+        services.resolve_complaint(
+            complaint=complaint, outcome="Đã xác minh", on=datetime.date(2022, 11, 11), by=writer()
+        )
+    url = reverse("households:complaint_resolve", args=[survey_round.pk, complaint.pk])
+    client = client_of(muong_hoong_officer)
+    refused = client.post(url, {"outcome": "Đã xác minh", "on": ""}, follow=True)
+    assert "Nhập kết quả phúc tra và ngày phúc tra." in refused.content.decode()
+    complaint.refresh_from_db()
+    assert complaint.resolved_on is None
+    client.post(url, {"outcome": "Đã xác minh", "on": "14/11/2022"})
+    complaint.refresh_from_db()
+    assert (complaint.outcome, complaint.resolved_on) == ("Đã xác minh", datetime.date(2022, 11, 14))
