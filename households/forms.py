@@ -308,6 +308,12 @@ class SurveyForm(forms.Form):
     evidence = forms.CharField(
         label=_("Evidence notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    surveyed_on = forms.DateField(
+        label=_("Surveyed on"),
+        required=False,
+        widget=date_input(),
+        help_text=_("The day of the visit, when the forms are entered later; empty means today."),
+    )
     ethnic_minority = forms.BooleanField(label=_("Ethnic-minority household"), required=False)
     no_working_capacity = forms.BooleanField(label=_("Household without working capacity"), required=False)
     meritorious = forms.BooleanField(label=_("Household of people with meritorious service"), required=False)

@@ -251,6 +251,7 @@ def _survey_initial(review, facts: services.HouseholdFacts):
         "a_points": review.a_points,
         "deprived": review.deprived_keys,
         "evidence": review.evidence,
+        "surveyed_on": review.surveyed_on,
         **vars(facts),
         # Until the survey says otherwise, the household's ethnicity suggests the fact.
         "ethnic_minority": facts.ethnic_minority
@@ -328,6 +329,7 @@ def survey(request, pk):
                         evidence=form.cleaned_data["evidence"],
                         facts=_facts(form),
                         by=request.user,
+                        on=form.cleaned_data["surveyed_on"],
                     )
                 except ValidationError as failure:
                     form.add_error(None, failure)

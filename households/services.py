@@ -328,6 +328,8 @@ def record_survey(
                 "result its village meeting sent back."
             )
         )
+    on = on or today()
+    _check_survey_date(review.round, on)
     deprived = sorted(set(deprived))
     try:
         result = preview(
@@ -347,7 +349,7 @@ def record_survey(
     review.a_points = a_points
     review.evidence = evidence.strip()
     review.apply(result)
-    review.surveyed_on = on or today()
+    review.surveyed_on = on
     review.surveyed_by = by
     review.save()
     _replace_rows(review.deprivations, Deprivation, "indicator", deprived, review)
@@ -355,6 +357,20 @@ def record_survey(
         _replace_rows(review.causes, PovertyCause, "cause", facts.causes, review)
         _replace_rows(review.supports, SupportReceived, "support", facts.supports, review)
     return result
+
+
+def _check_survey_date(review_round: ReviewRound, on: datetime.date) -> None:
+    """A visit is dated between the start of the round's survey and today: forms filled in the
+    village are often entered later, with the day of the visit."""
+    if on > today():
+        raise ValidationError(_("The survey cannot be dated in the future."))
+    survey_steps = review_round.steps.filter(state=State.SURVEY).order_by("on")
+    started = survey_steps.values_list("on", flat=True).first()
+    if started and on < started:
+        raise ValidationError(
+            _("The survey cannot be dated before the round's survey started (%(date)s).")
+            % {"date": date_text(started)}
+        )
 
 
 def _replace_rows(related, model, field: str, keys: Iterable[str], review: HouseholdReview) -> None:

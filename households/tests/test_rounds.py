@@ -480,3 +480,37 @@ def test_a_complaint_is_closed_on_the_day_of_its_recheck_never_in_the_future(
     client.post(url, {"outcome": "Đã xác minh", "on": "14/11/2022"})
     complaint.refresh_from_db()
     assert (complaint.outcome, complaint.resolved_on) == ("Đã xác minh", datetime.date(2022, 11, 14))
+
+
+@pytest.mark.parametrize(
+    ("on", "refused_with"),
+    [
+        (datetime.date(2022, 9, 10), None),  # the day the survey step started
+        (datetime.date(2022, 10, 3), None),  # a visit entered later keeps its own day
+        (datetime.date(2022, 9, 9), r"before the round's survey started \(10/09/2022\)"),
+        (datetime.date(2999, 1, 1), "cannot be dated in the future"),
+    ],
+)
+def test_a_survey_is_dated_the_day_of_the_visit(survey_round, on, refused_with):
+    review = survey_round.reviews.first()
+    answers = {"monthly_income_per_person": 1_000_000, "deprived": ["nutrition"], "by": writer(), "on": on}
+    if refused_with:
+        with pytest.raises(ValidationError, match=refused_with):
+            services.record_survey(review=review, **answers)
+        review.refresh_from_db()
+        assert review.surveyed_on is None
+    else:
+        services.record_survey(review=review, **answers)
+        review.refresh_from_db()
+        assert review.surveyed_on == on
+
+
+def test_the_survey_page_records_the_day_of_the_visit(survey_round, client_of, muong_hoong_officer):
+    review = survey_round.reviews.first()
+    client = client_of(muong_hoong_officer)
+    data = {"monthly_income_per_person": "1000000", "deprived": ["nutrition"], "save": "1"}
+    page = client.post(review.get_absolute_url(), {**data, "surveyed_on": "01/01/2999"}, follow=True)
+    assert "Ngày khảo sát không được sau ngày hôm nay." in page.content.decode()
+    client.post(review.get_absolute_url(), {**data, "surveyed_on": "03/10/2022"})
+    review.refresh_from_db()
+    assert review.surveyed_on == datetime.date(2022, 10, 3)
