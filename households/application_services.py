@@ -18,8 +18,8 @@ from households.models import (
     Person,
     StatusApplication,
 )
+from households.procedure import date_text
 from households.services import (
-    date_text,
     require_writer,
 )
 
@@ -33,9 +33,8 @@ def _latest_list(household: Household, on: datetime.date) -> tuple[str, int] | N
     """The household's category on `on`: that of its latest decided review counting in that year or
     before, with the year it counts in."""
     return (
-        HouseholdReview.objects.counting()
-        .filter(household=household, counting_year__lte=on.year)
-        .order_by("-counting_year")
+        HouseholdReview.objects.latest_lists_first(up_to=on.year)
+        .filter(household=household)
         .values_list("category", "counting_year")
         .first()
     )

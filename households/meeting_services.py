@@ -16,9 +16,9 @@ from households.models import (
     ReviewRound,
     VillageMeeting,
 )
+from households.procedure import date_text
 from households.services import (
     State,
-    date_text,
     locked_round,
     require_writer,
 )

@@ -80,11 +80,7 @@ class Procedure:
     def deadline(self, requested_on: datetime.date | None) -> datetime.date | None:
         if self.deadline_days is None or requested_on is None:
             return None
-        return taken_up_on(requested_on) + datetime.timedelta(days=self.deadline_days)
-
-    @property
-    def asks_district_opinion(self) -> bool:
-        return State.DISTRICT_OPINION in self.moves
+        return decided_by(requested_on, self.deadline_days)
 
     def label(self, state: str) -> str:
         """The step's name in this procedure: who the decided round is reported to differs."""
@@ -184,6 +180,12 @@ def taken_up_on(requested_on: datetime.date) -> datetime.date:
     return _monthly_review_on_or_after(requested_on)
 
 
+def decided_by(requested_on: datetime.date, days: int) -> datetime.date:
+    """The last day to decide a request (an ad-hoc review, an application): `days` calendar days
+    after the monthly review that takes it up starts."""
+    return taken_up_on(requested_on) + datetime.timedelta(days=days)
+
+
 def overdue_if_requested_before(on: datetime.date, days: int = AD_HOC_DEADLINE_DAYS) -> datetime.date:
     """A request (of an ad-hoc review, or an application with `days` = APPLICATION_DECISION_DAYS)
     made before this date and not decided is overdue on `on`: its monthly review started more than
@@ -230,7 +232,8 @@ def needs_every_result_agreed(state: str, to_state: str) -> bool:
     return state == State.VILLAGE_MEETING and to_state == State.PUBLIC_POSTING
 
 
-def _date(value: datetime.date) -> str:
+def date_text(value: datetime.date) -> str:
+    """dd/mm/yyyy, as messages say a date."""
     return value.strftime("%d/%m/%Y")
 
 
@@ -268,7 +271,7 @@ def check_move(move: Move) -> None:
     if move.last_step_on and move.on < move.last_step_on:
         raise ValidationError(
             _("This step cannot come before the previous one (%(date)s).")
-            % {"date": _date(move.last_step_on)}
+            % {"date": date_text(move.last_step_on)}
         )
     if needs_every_household_surveyed(move.state, move.to_state):
         if not move.listed:
@@ -295,7 +298,7 @@ def check_move(move: Move) -> None:
         if move.posting_ends_on and move.on < move.posting_ends_on:
             raise ValidationError(
                 _("The public posting runs until %(date)s: the results can move on after it.")
-                % {"date": _date(move.posting_ends_on)}
+                % {"date": date_text(move.posting_ends_on)}
             )
         if move.open_complaints:
             raise ValidationError(
@@ -323,7 +326,7 @@ def check_decision(
     if posting_ends_on and decided_on < posting_ends_on:
         raise ValidationError(
             _("The decision cannot be dated before the public posting ends (%(date)s).")
-            % {"date": _date(posting_ends_on)}
+            % {"date": date_text(posting_ends_on)}
         )
 
 
@@ -363,12 +366,12 @@ def check_meeting(meeting: Meeting) -> None:
     if meeting.survey_from and meeting.held_on < meeting.survey_from:
         errors.append(
             _("The meeting cannot come before the survey started (%(date)s).")
-            % {"date": _date(meeting.survey_from)}
+            % {"date": date_text(meeting.survey_from)}
         )
     if meeting.after and meeting.held_on < meeting.after:
         errors.append(
             _("A meeting on the results sent back cannot come before the meeting that sent them (%(date)s).")
-            % {"date": _date(meeting.after)}
+            % {"date": date_text(meeting.after)}
         )
     if meeting.present < 1:
         errors.append(_("At least one person must be present at the meeting."))
@@ -424,7 +427,7 @@ APPLICATION_MOVES: dict[str, tuple[str, ...]] = {
 
 def application_deadline(requested_on: datetime.date) -> datetime.date:
     """The day by which the chairman decides: 15 days from the monthly review that takes it up."""
-    return taken_up_on(requested_on) + datetime.timedelta(days=APPLICATION_DECISION_DAYS)
+    return decided_by(requested_on, APPLICATION_DECISION_DAYS)
 
 
 def application_posting_ends_on(starts_on: datetime.date) -> datetime.date:
@@ -464,7 +467,7 @@ def _check_posting_over(move: ApplicationMove, deciding: bool) -> None:
             if deciding
             else _("The posting runs until %(date)s: it cannot be closed before.")
         )
-        raise ValidationError(message % {"date": _date(move.posting_ends_on)})
+        raise ValidationError(message % {"date": date_text(move.posting_ends_on)})
     if move.open_complaints:
         raise ValidationError(
             _("%(count)s complaints are still open: re-check them first.") % {"count": move.open_complaints}
@@ -481,7 +484,7 @@ def check_application_move(move: ApplicationMove) -> None:
     if move.on < (move.last_step_on or move.requested_on):
         raise ValidationError(
             _("This step cannot come before the previous one (%(date)s).")
-            % {"date": _date(move.last_step_on or move.requested_on)}
+            % {"date": date_text(move.last_step_on or move.requested_on)}
         )
     deciding = move.to_state in APPLICATION_DECIDED_STATES
     if move.to_state == State.REFUSED and not move.reason.strip():
@@ -505,7 +508,7 @@ def check_application_move(move: ApplicationMove) -> None:
                 "The monthly review takes up this application from %(date)s: "
                 "the posting starts then at the earliest."
             )
-            % {"date": _date(taken_up_on(move.requested_on))}
+            % {"date": date_text(taken_up_on(move.requested_on))}
         )
     if move.to_state == State.RECHECKED:
         _check_posting_over(move, deciding=False)

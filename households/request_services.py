@@ -14,9 +14,9 @@ from households.models import (
     ReviewRequest,
     ReviewRound,
 )
+from households.procedure import date_text
 from households.services import (
     State,
-    date_text,
     lock_commune,
     open_ad_hoc_round,
     require_writer,

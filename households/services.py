@@ -38,12 +38,9 @@ from households.models import (
     SupportReceived,
     households_to_review,
 )
+from households.procedure import date_text
 
 State = ReviewRound.State
-
-
-def date_text(value: datetime.date) -> str:
-    return value.strftime("%d/%m/%Y")
 
 
 def require_writer(user) -> None:

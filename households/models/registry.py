@@ -87,9 +87,7 @@ class HouseholdQuerySet(models.QuerySet):
     def with_latest_category(self):
         """Annotates `latest_category` and `latest_category_year`: the household's category in the
         latest decided (approved or reported) review, or None if it was never reviewed."""
-        latest = (
-            _reviews().objects.counting().filter(household=models.OuterRef("pk")).order_by("-counting_year")
-        )
+        latest = _reviews().objects.latest_lists_first().filter(household=models.OuterRef("pk"))
         return self.annotate(
             latest_category=models.Subquery(latest.values("category")[:1]),
             latest_category_year=models.Subquery(latest.values("counting_year")[:1]),

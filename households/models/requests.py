@@ -154,10 +154,9 @@ def list_category(review_round: ReviewRound):
     """Per household, its category on the lists the round starts from: that of its latest counting
     review of a year up to the round's (not this round's own result), or None."""
     latest = (
-        HouseholdReview.objects.counting()
-        .filter(household=OuterRef("pk"), counting_year__lte=review_round.year)
+        HouseholdReview.objects.latest_lists_first(up_to=review_round.year)
+        .filter(household=OuterRef("pk"))
         .exclude(round=review_round)
-        .order_by("-counting_year")
     )
     return Subquery(latest.values("category")[:1])
 

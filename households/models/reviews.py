@@ -281,6 +281,14 @@ class HouseholdReviewQuerySet(models.QuerySet):
         `counting_year`); without a year, those of every year."""
         return self.filter(counting_year=year) if year else self.filter(counting_year__isnull=False)
 
+    def latest_lists_first(self, up_to: int | None = None):
+        """The counting reviews of the lists up to the year `up_to` (all, without it), the latest
+        lists first: a household's first one is its category in the lists in use that year."""
+        counting = self.counting()
+        if up_to is not None:
+            counting = counting.filter(counting_year__lte=up_to)
+        return counting.order_by("-counting_year")
+
 
 class HouseholdReview(models.Model):
     """One household's answers in one round, its computed category and, if changed, the final one."""
