@@ -199,9 +199,14 @@ class ShareRow:
 
     @classmethod
     def among(cls, label, counts: dict, total: Figures) -> ShareRow:
-        """`counts`: {category: households}; the shares are of the poor and of the near-poor households."""
-        poor, near_poor = counts.get(poverty.POOR, 0), counts.get(poverty.NEAR_POOR, 0)
-        return cls(label, poor, _rate(poor, total.poor), near_poor, _rate(near_poor, total.near_poor))
+        return cls(label, *_among(counts, total))
+
+
+def _among(counts: dict, total: Figures) -> tuple:
+    """`counts`: {category: households} → the poor, their share of the poor households, the
+    near-poor, their share of the near-poor households (the columns of tables c, d and f)."""
+    poor, near_poor = counts.get(poverty.POOR, 0), counts.get(poverty.NEAR_POOR, 0)
+    return poor, _rate(poor, total.poor), near_poor, _rate(near_poor, total.near_poor)
 
 
 def _counting_reviews(households, year: int):
@@ -298,19 +303,10 @@ def summary(year: int, *, commune: Commune | None = None, area=None, today_units
         except poverty.ClassificationError:
             result.standard = poverty.DECREE_07_2021
         counts = indicator_counts(households, year).get((), {})
-        result.indicators = []
-        for indicator in result.standard.indicators:
-            deprived = counts.get(indicator.key, {})
-            poor, near_poor = deprived.get(poverty.POOR, 0), deprived.get(poverty.NEAR_POOR, 0)
-            result.indicators.append(
-                IndicatorRow(
-                    indicator,
-                    poor,
-                    _rate(poor, result.total.poor),
-                    near_poor,
-                    _rate(near_poor, result.total.near_poor),
-                )
-            )
+        result.indicators = [
+            IndicatorRow(indicator, *_among(counts.get(indicator.key, {}), result.total))
+            for indicator in result.standard.indicators
+        ]
         by_group = group_counts(households, year)
         result.groups = [ShareRow.among(label, by_group[key], result.total) for key, label in GROUPS.items()]
         by_cause = cause_counts(households, year)
