@@ -11,10 +11,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
-from pypdf import PdfReader
 
 from assistance import services
 from assistance.models import Activity, MissionPhoto
+from tests.pdfs import A4_POINTS, page_size, pdf_text
 
 D = datetime.date
 
@@ -98,10 +98,8 @@ def test_an_outsider_gets_404_for_the_report(client_of, surveyed, name):
 def test_the_report_pdf_is_a4_with_the_photo_and_vietnamese_intact(client_of, department_officer, surveyed):
     add_photo(surveyed)
     response = client_of(department_officer).get(reverse("assistance:mission_report_pdf", args=[surveyed.pk]))
-    reader = PdfReader(io.BytesIO(response.content))
-    page = reader.pages[0]
-    assert (round(float(page.mediabox.width), 2), round(float(page.mediabox.height), 2)) == (595.28, 841.89)
-    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    reader, text = pdf_text(response)
+    assert page_size(reader.pages[0]) == A4_POINTS
     assert "BÁO CÁO" in text and "Kết quả khảo sát tại xã Mường Hoong, xã Ngọc Linh" in text
     assert "Ảnh 1: Làm việc tại UBND xã Mường Hoong" in text
     assert any("/XObject" in p["/Resources"] and p["/Resources"]["/XObject"] for p in reader.pages)

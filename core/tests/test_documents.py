@@ -9,8 +9,7 @@ from pypdf import PdfReader
 
 from core import documents, pdf
 from core.documents import place_and_date
-
-A4_POINTS = (595.28, 841.89)
+from tests.pdfs import A4_POINTS, fonts_of, page_size
 
 
 @pytest.mark.parametrize(
@@ -59,7 +58,7 @@ def sample_html(rows):
 def test_document_pdf_is_a4_with_vietnamese_text_intact_and_fonts_embedded():
     reader = PdfReader(io.BytesIO(pdf.html_to_pdf(sample_html(3), base_url="http://testserver/")))
     page = reader.pages[0]
-    assert (round(float(page.mediabox.width), 2), round(float(page.mediabox.height), 2)) == A4_POINTS
+    assert page_size(page) == A4_POINTS
     text = " ".join(page.extract_text().split())
     for expected in [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -71,8 +70,8 @@ def test_document_pdf_is_a4_with_vietnamese_text_intact_and_fonts_embedded():
         "Bạch Thị Mân",
     ]:
         assert expected in text
-    fonts = {font["/BaseFont"] for font in page["/Resources"]["/Font"].values()}
-    assert all("Liberation-Serif" in str(name) for name in fonts), fonts  # embedded subsets, no fallback
+    fonts = fonts_of(reader)
+    assert all("Liberation-Serif" in name for name in fonts), fonts  # embedded subsets, no fallback
 
 
 def test_long_tables_flow_onto_numbered_pages():

@@ -6,13 +6,12 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
 
 from households.models import Member
 from households.tests.helpers import decided_lists, make_household, make_person
+from tests.pdfs import A4_POINTS, page_size, pdf_text
 
 pytestmark = pytest.mark.django_db
-A4_POINTS = (595.28, 841.89)
 FULL_ID = "062190004321"
 
 
@@ -88,11 +87,8 @@ def test_the_list_names_poor_then_near_poor_households_with_id_numbers_masked(
 
 def test_the_summary_pdf_is_a4_with_its_vietnamese_title(small_commune, client_of, department_officer):
     response = client_of(department_officer).get(url("commune_summary_document_pdf", small_commune))
-    assert response["Content-Type"] == "application/pdf"
-    reader = PdfReader(io.BytesIO(response.content))
-    page = reader.pages[0]
-    assert (round(float(page.mediabox.width), 2), round(float(page.mediabox.height), 2)) == A4_POINTS
-    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    reader, text = pdf_text(response)
+    assert page_size(reader.pages[0]) == A4_POINTS
     assert "BÁO CÁO" in text
     assert "Kết quả rà soát hộ nghèo, hộ cận nghèo cuối năm 2022 (danh sách năm 2023)" in text
     assert FULL_ID not in text
