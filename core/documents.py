@@ -50,6 +50,17 @@ def amount_in_words(amount: int) -> str:
     return f"{figures} đồng (Bằng chữ: {dong_in_words(amount)})"
 
 
+# How a commune's committee names its unit in a heading ("ỦY BAN NHÂN DÂN XÃ MƯỜNG HOONG").
+UNIT_WORDS = {"commune": "xã", "ward": "phường", "township": "thị trấn", "special_zone": "đặc khu"}
+
+
+def commune_committee(commune) -> dict:
+    """The issuer of a commune's papers, in the shape `base_print.html` reads: the commune's People's
+    Committee, with no parent body line (Decree 30/2020, Appendix I: local committees have none)."""
+    unit = f"{UNIT_WORDS.get(commune.kind, 'xã')} {commune.name}"
+    return {"parent": None, "full_name": f"Ủy ban nhân dân {unit}", "place_name": commune.name, "unit": unit}
+
+
 def document_response(
     request, template_name: str, context: dict, *, pdf_filename: str | None = None, files=None
 ):

@@ -109,4 +109,10 @@ urlpatterns = [
         application_views.application_complaint_recheck,
         name="application_complaint_recheck",
     ),
+    # The review's papers (Circular 07/2021, issue 14), a block each
+    # - papers 1, 3, 6: the list to review, the posted results, the complaint record, the refusal
+    # - paper 2: the village meetings' minutes
+    # - papers 4, 5: the chairman's decision with its annexes, the certificates
+    # - paper 7: the report tables
+    # - paper 8: the farm-household and low-income-worker decisions
 ]
