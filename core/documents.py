@@ -2,6 +2,7 @@
 block, amounts in figures and words, and one way to answer a document as a page or a PDF."""
 
 import datetime
+import functools
 
 from django.shortcuts import render
 from django.utils import translation
@@ -73,6 +74,18 @@ def document_response(
         if pdf_filename:
             return pdf.pdf_response(request, template_name, context, filename=pdf_filename, files=files)
         return render(request, template_name, context)
+
+
+def in_vietnamese(view):
+    """A view whose answer is in Vietnamese whatever the interface language: documents, and the
+    workbooks that go round (choice labels and headers)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        with translation.override("vi"):
+            return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def roman(number: int) -> str:

@@ -15,13 +15,15 @@ from django.contrib.auth import get_user_model
 
 from communes import demo as communes_demo
 from communes.models import Commune, Profile, Role
-from households import application_services, meeting_services, poverty, services
+from households import application_services, meeting_services, poverty, request_services, services
 from households.models import (
     Attendee,
     CauseOfPoverty,
+    Complaint,
     Household,
     Member,
     Person,
+    ReviewRequest,
     ReviewRound,
     StatusApplication,
     SupportKind,
@@ -353,6 +355,47 @@ def seed_move(households: list[Household], officer) -> None:
         )
 
 
+def seed_refusal_and_complaint(commune: Commune, households: list[Household], officer) -> None:
+    """The papers' examples: a form 01 request of September 2022 refused at its Phiếu A screening, with
+    its reason, and a complaint about the results posted in November 2022, re-checked. The round is
+    decided by now, so the complaint is stored as its re-check closed it."""
+    if ReviewRequest.objects.filter(commune=commune, outcome=ReviewRequest.Outcome.REFUSED).exists():
+        return
+    household = next(
+        h for h in households if categories_of(f"{commune.code}-{h.code}")[2023] == poverty.NOT_POOR
+    )
+    received = request_services.record_request(
+        commune=commune,
+        household=household,
+        form=ReviewRequest.Form.REVIEW,
+        received_on=datetime.date(2022, 9, 8),
+        by=officer,
+    )
+    request_services.record_screening(
+        request=received,
+        on=datetime.date(2022, 9, 12),
+        survey_follows=False,
+        notes="Qua rà soát Phiếu A, hộ có ô tô và nhà ở kiên cố, có từ hai tiêu chí trở lên thuộc "
+        "trường hợp không tiếp tục rà soát theo Phụ lục III Thông tư 07/2021/TT-BLĐTBXH.",
+        by=officer,
+    )
+    review_round = ReviewRound.objects.get(commune=commune, year=2022, kind=ReviewRound.Kind.PERIODIC)
+    review = review_round.reviews.filter(category=poverty.NEAR_POOR).order_by("household__code").first()
+    if review:
+        complaint = Complaint(
+            round=review_round,
+            household=review.household,
+            received_on=datetime.date(2022, 11, 17),
+            content="Hộ đề nghị xem xét lại thu nhập: vụ mì năm nay mất mùa, "
+            "con trai đi làm xa không gửi tiền về.",
+            outcome="Tổ phúc tra đến hộ ngày 21/11/2022, thu nhập thực tế đúng như phiếu B1 đã rà soát; "
+            "giữ nguyên kết quả hộ cận nghèo, chủ hộ thống nhất.",
+            resolved_on=datetime.date(2022, 11, 21),
+        )
+        complaint.full_clean()
+        complaint.save()
+
+
 def seed() -> None:
     for data in (communes_demo.MUONG_HOONG, communes_demo.NGOC_LINH_OLD):
         commune = Commune.objects.get(code=data["code"])
@@ -362,3 +405,4 @@ def seed() -> None:
             seed_round(commune, list_year, households, officer)
         seed_farm_average(commune, households, officer)
         seed_move(households, officer)
+        seed_refusal_and_complaint(commune, households, officer)

@@ -8,9 +8,9 @@ The household and review-result exports use the import columns, so a file export
 import itertools
 
 from django.db.models import Prefetch
-from django.utils import translation
 
 from communes.models import AreaType
+from core.documents import in_vietnamese
 from core.spreadsheets import xlsx_response
 from households.access import citizen_id_as_shown, get_round_for, households_for
 from households.forms import HouseholdFilterForm
@@ -28,11 +28,8 @@ from households.models import (
     Livelihood,
     Member,
     Relation,
-    ReviewRequest,
     Sex,
     SupportKind,
-    households_on_lists,
-    households_to_review,
 )
 
 CHUNK = 1000
@@ -46,19 +43,7 @@ def _label(choices, value) -> str:
     return choice_label_vi(choices, value) if value else ""
 
 
-def _vi(function):
-    """Choice labels and headers in Vietnamese whatever the interface language: files go round."""
-
-    def wrapped(request, *args, **kwargs):
-        with translation.override("vi"):
-            return function(request, *args, **kwargs)
-
-    wrapped.__name__ = function.__name__
-    wrapped.__doc__ = function.__doc__
-    return wrapped
-
-
-@_vi
+@in_vietnamese
 def households_xlsx(request):
     """One row per current member (a household without members has one row), as the import reads it."""
     scoped = households_for(request.user)
@@ -118,7 +103,7 @@ def households_xlsx(request):
     return xlsx_response("ho-gia-dinh.xlsx", headers, rows(), sheet_title="Hộ gia đình")
 
 
-@_vi
+@in_vietnamese
 def round_results_xlsx(request, pk):
     """A round's results in the review import's columns, with the computed and final categories."""
     review_round = get_round_for(request.user, pk)
@@ -159,51 +144,3 @@ def round_results_xlsx(request, pk):
 
     name = f"ket-qua-ra-soat-{review_round.commune.code}-ds-{review_round.list_year}.xlsx"
     return xlsx_response(name, headers, rows(), sheet_title=f"Danh sách năm {review_round.list_year}")
-
-
-# Why a household is on the list to review (Appendix I), in the file's words.
-ON_LIST = {Category.POOR: "Trong danh sách hộ nghèo", Category.NEAR_POOR: "Trong danh sách hộ cận nghèo"}
-FORM_NAMES = {ReviewRequest.Form.REVIEW: "mẫu số 01", ReviewRequest.Form.ESCAPE: "mẫu số 04"}
-EVERY_HOUSEHOLD = "Rà soát toàn bộ hộ (xã lựa chọn)"
-
-
-@_vi
-def round_to_review_xlsx(request, pk):
-    """Appendix I: the households to review, each with why it is on the list. Once the round is
-    listed, the households it lists; before, the list the current lists and accepted requests make."""
-    review_round = get_round_for(request.user, pk)
-    if review_round.reviews.exists():
-        households = households_on_lists(review_round).filter(reviews__round=review_round)
-    else:
-        households = households_to_review(review_round)
-    households = (
-        households.select_related("village")
-        .prefetch_related(
-            Prefetch(
-                "review_requests",
-                queryset=ReviewRequest.objects.feeding(review_round).order_by("received_on", "pk"),
-                to_attr="feeding_requests",
-            )
-        )
-        .order_by("village__name", "code")
-    )
-    headers = ["STT", "Thôn", "Mã hộ", "Chủ hộ", "Địa chỉ", "Lý do đưa vào danh sách rà soát"]
-
-    def rows():
-        for number, household in enumerate(households.iterator(chunk_size=CHUNK), start=1):
-            reasons = [ON_LIST[household.list_category]] if household.list_category in ON_LIST else []
-            reasons += [
-                f"Đơn đề nghị ({FORM_NAMES[r.form]}) ngày {_date(r.received_on)}"
-                for r in household.feeding_requests
-            ]
-            yield [
-                number,
-                household.village.name,
-                household.code,
-                household.head_name,
-                household.address,
-                "; ".join(reasons) or EVERY_HOUSEHOLD,
-            ]
-
-    name = f"danh-sach-ho-ra-soat-{review_round.commune.code}-{review_round.year}.xlsx"
-    return xlsx_response(name, headers, rows(), sheet_title="Danh sách hộ rà soát")

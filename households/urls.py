@@ -6,6 +6,7 @@ from households import (
     exports,
     household_views,
     import_views,
+    list_papers,
     meeting_views,
     recognition_views,
     request_views,
@@ -69,7 +70,6 @@ urlpatterns = [
     path("requests/<int:pk>/screening/", request_views.request_screen, name="request_screen"),
     path("requests/<int:pk>/accept/", request_views.request_accept, name="request_accept"),
     path("requests/<int:pk>/refuse/", request_views.request_refuse, name="request_refuse"),
-    path("rounds/<int:pk>/to-review.xlsx", exports.round_to_review_xlsx, name="round_to_review_xlsx"),
     # The recognition: the decision's three lists
     path("rounds/<int:pk>/recognition/", recognition_views.round_recognition, name="round_recognition"),
     path(
@@ -111,6 +111,44 @@ urlpatterns = [
     ),
     # The review's papers (Circular 07/2021, issue 14), a block each
     # - papers 1, 3, 6: the list to review, the posted results, the complaint record, the refusal
+    path("rounds/<int:pk>/to-review/", list_papers.round_to_review, name="round_to_review"),
+    path(
+        "rounds/<int:pk>/to-review.pdf",
+        list_papers.round_to_review,
+        {"as_pdf": True},
+        name="round_to_review_pdf",
+    ),
+    path("rounds/<int:pk>/to-review.xlsx", list_papers.round_to_review_xlsx, name="round_to_review_xlsx"),
+    path("rounds/<int:pk>/posted-results/", list_papers.round_posted_results, name="round_posted_results"),
+    path(
+        "rounds/<int:pk>/posted-results.pdf",
+        list_papers.round_posted_results,
+        {"as_pdf": True},
+        name="round_posted_results_pdf",
+    ),
+    path(
+        "rounds/<int:pk>/posted-results.xlsx",
+        list_papers.round_posted_results_xlsx,
+        name="round_posted_results_xlsx",
+    ),
+    path(
+        "rounds/<int:pk>/complaints/<int:complaint_pk>/record/",
+        list_papers.complaint_record,
+        name="complaint_record",
+    ),
+    path(
+        "rounds/<int:pk>/complaints/<int:complaint_pk>/record.pdf",
+        list_papers.complaint_record,
+        {"as_pdf": True},
+        name="complaint_record_pdf",
+    ),
+    path("requests/<int:pk>/refusal/", list_papers.request_refusal, name="request_refusal"),
+    path(
+        "requests/<int:pk>/refusal.pdf",
+        list_papers.request_refusal,
+        {"as_pdf": True},
+        name="request_refusal_pdf",
+    ),
     # - paper 2: the village meetings' minutes
     # - papers 4, 5: the chairman's decision with its annexes, the certificates
     # - paper 7: the report tables

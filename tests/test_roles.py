@@ -192,6 +192,15 @@ EXPECTATIONS = {
     "households:request_accept": post_only("request", HOUSEHOLDS),
     "households:request_refuse": post_only("request", HOUSEHOLDS),
     "households:round_to_review_xlsx": Expect("round"),
+    "households:round_to_review": Expect("round"),
+    "households:round_to_review_pdf": Expect("round"),
+    "households:round_posted_results": Expect("round"),
+    "households:round_posted_results_pdf": Expect("round"),
+    "households:round_posted_results_xlsx": Expect("round"),
+    "households:complaint_record": Expect("complaint"),
+    "households:complaint_record_pdf": Expect("complaint"),
+    "households:request_refusal": Expect("refused_request"),
+    "households:request_refusal_pdf": Expect("refused_request"),
     "households:import_new": form(None, HOUSEHOLDS),
 }
 # Pages whose records the walk does not build yet (a stored import, a mission photo, a template
@@ -282,6 +291,9 @@ def _records(commune, *, mission, assignment):
         "meeting": {"pk": meeting.pk},
         "meeting_village": {"pk": meeting.round_id, "village_pk": meeting.village_id},
         "request": {"pk": review_request.pk},
+        "refused_request": {
+            "pk": ReviewRequest.objects.filter(commune=commune, outcome="refused").first().pk
+        },
         "application": {"pk": application.pk},
         "application_complaint": {"pk": application.pk, "complaint_pk": application_complaint.pk},
         "assignment": {"pk": assignment.pk},
@@ -533,6 +545,9 @@ DOCUMENTS = {
     "households:commune_summary_document",
     "households:commune_summary_document_pdf",
     "households:commune_summary_xlsx",
+    "households:round_to_review",
+    "households:round_to_review_pdf",
+    "households:round_to_review_xlsx",
 }
 GET_FORM = re.compile(r'<form\b[^>]*method="get"[^>]*>(.*?)</form>', re.S | re.I)
 FIELD_NAME = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')

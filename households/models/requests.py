@@ -150,12 +150,13 @@ class ReviewRequest(models.Model):
         return self.form == self.Form.REVIEW and self.survey_follows is not True
 
 
-def list_category(review_round: ReviewRound):
-    """Per household, its category on the lists the round starts from: that of its latest counting
-    review of a year up to the round's (not this round's own result), or None."""
+def list_category(review_round: ReviewRound, household: str = "pk"):
+    """Per household (the outer query's `household` field), its category on the lists the round
+    starts from: that of its latest counting review of a year up to the round's (not this round's own
+    result), or None."""
     latest = (
         HouseholdReview.objects.latest_lists_first(up_to=review_round.year)
-        .filter(household=OuterRef("pk"))
+        .filter(household=OuterRef(household))
         .exclude(round=review_round)
     )
     return Subquery(latest.values("category")[:1])

@@ -160,6 +160,11 @@ class ReviewRound(models.Model):
         return self.state in (self.State.VILLAGE_MEETING, self.State.PUBLIC_POSTING)
 
     @property
+    def results_posted(self) -> bool:
+        """The public posting has started: the posted list of results exists."""
+        return self.state in (self.State.PUBLIC_POSTING, self.State.DISTRICT_OPINION, *self.DECIDED_STATES)
+
+    @property
     def accepts_households(self) -> bool:
         return self.state in (self.State.PREPARATION, self.State.SURVEY)
 
