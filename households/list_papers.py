@@ -152,8 +152,9 @@ class ToReviewRow:
 
 def to_review_rows(review_round, *, user, village=None):
     """The households to review, by village, each with why it is on the list: once the round is listed,
-    the households it lists; before, those the current lists and the accepted requests make. Three
-    queries (households, their heads, their requests feeding the round), read CHUNK at a time."""
+    the households it lists; before, those the current lists and the accepted requests make. Four
+    queries (whether listed, the households, their heads, their requests feeding the round), read CHUNK
+    at a time."""
     if review_round.reviews.exists():
         households = households_on_lists(review_round).filter(reviews__round=review_round)
     else:
@@ -193,7 +194,7 @@ def to_review_rows(review_round, *, user, village=None):
 
 @documents.in_vietnamese
 def round_to_review(request, pk, as_pdf=False):
-    """Paper 1 as a print page or PDF: 6 queries whatever the number of households (test_list_papers)."""
+    """Paper 1 as a print page or PDF: 8 queries whatever the number of households (test_list_papers)."""
     review_round = get_round_for(request.user, pk)
     village = _village(request, review_round)
     context = _paper_context(request, review_round, village) | {
