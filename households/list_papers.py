@@ -201,7 +201,6 @@ def round_to_review(request, pk, as_pdf=False):
         "paper": TO_REVIEW,
         "subject": TO_REVIEW["subject"].format(year=review_round.year),
         "rows": list(to_review_rows(review_round, user=request.user, village=village)),
-        "columns": 6 if citizen_id_as_shown(request.user) is not None else 5,
         "place_date": documents.undated(review_round.commune.name, review_round.year),
     }
     filename = _filename("danh-sach-ho-ra-soat", review_round, village, "pdf") if as_pdf else None
