@@ -102,6 +102,17 @@ def test_the_workbook_has_the_print_rows(decided, client_of, muong_hoong_officer
     )
 
 
+def test_the_list_of_an_ad_hoc_round_names_its_request(decided, client_of, department_officer):
+    _round, households = decided
+    ad_hoc = request_services.request_ad_hoc_review(
+        household=households["H1"], requested_on=datetime.date(2024, 3, 15), by=writer()
+    )
+    response = client_of(department_officer).get(_url("round_to_review", ad_hoc.pk))
+    assert [(row.code, row.reason) for row in response.context["rows"]] == [
+        ("H1", "Trong danh sách hộ nghèo; Đơn đề nghị (mẫu số 04) ngày 15/03/2024")
+    ]
+
+
 # Paper 3 ---------------------------------------------------------------------------------------------
 
 
