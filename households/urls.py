@@ -6,6 +6,7 @@ from households import (
     exports,
     household_views,
     import_views,
+    meeting_papers,
     meeting_views,
     recognition_views,
     request_views,
@@ -85,10 +86,10 @@ urlpatterns = [
         meeting_views.meeting_minutes_received,
         name="meeting_minutes_received",
     ),
-    path("meetings/<int:pk>/minutes/", meeting_views.meeting_minutes, name="meeting_minutes"),
+    path("meetings/<int:pk>/minutes/", meeting_papers.meeting_minutes, name="meeting_minutes"),
     path(
         "meetings/<int:pk>/minutes.pdf",
-        meeting_views.meeting_minutes,
+        meeting_papers.meeting_minutes,
         {"as_pdf": True},
         name="meeting_minutes_pdf",
     ),
@@ -112,6 +113,13 @@ urlpatterns = [
     # The review's papers (Circular 07/2021, issue 14), a block each
     # - papers 1, 3, 6: the list to review, the posted results, the complaint record, the refusal
     # - paper 2: the village meetings' minutes
+    path("rounds/<int:pk>/minutes/", meeting_papers.round_minutes, name="round_minutes"),
+    path(
+        "rounds/<int:pk>/minutes.pdf",
+        meeting_papers.round_minutes,
+        {"as_pdf": True},
+        name="round_minutes_pdf",
+    ),
     # - papers 4, 5: the chairman's decision with its annexes, the certificates
     # - paper 7: the report tables
     # - paper 8: the farm-household and low-income-worker decisions

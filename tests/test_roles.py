@@ -127,6 +127,8 @@ EXPECTATIONS = {
     "households:meeting_minutes_received": post_only("meeting", HOUSEHOLDS),
     "households:meeting_minutes": Expect("meeting"),
     "households:meeting_minutes_pdf": Expect("meeting"),
+    "households:round_minutes": Expect("round"),
+    "households:round_minutes_pdf": Expect("round"),
     "households:applications": Expect(None),
     "households:applications_xlsx": Expect(None),
     "households:application_candidates": Expect(None),
