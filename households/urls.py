@@ -1,6 +1,7 @@
 from django.urls import path
 
 from households import (
+    application_papers,
     application_views,
     documents,
     exports,
@@ -123,4 +124,34 @@ urlpatterns = [
     # - papers 4, 5: the chairman's decision with its annexes, the certificates
     # - paper 7: the report tables
     # - paper 8: the farm-household and low-income-worker decisions
+    *[
+        path(
+            f"communes/<int:pk>/applications/<slug:kind>/<int:year>/<int:month>/{route}",
+            view,
+            extra,
+            name=name,
+        )
+        for route, view, extra, name in (
+            ("posted/", application_papers.application_posted, {}, "application_posted"),
+            ("posted.pdf", application_papers.application_posted, {"as_pdf": True}, "application_posted_pdf"),
+            ("posted.xlsx", application_papers.application_posted_xlsx, {}, "application_posted_xlsx"),
+            ("decision/", application_papers.application_decision, {}, "application_decision"),
+            (
+                "decision.pdf",
+                application_papers.application_decision,
+                {"as_pdf": True},
+                "application_decision_pdf",
+            ),
+            ("decision.xlsx", application_papers.application_decision_xlsx, {}, "application_decision_xlsx"),
+        )
+    ],
+    path(
+        "applications/<int:pk>/refusal/", application_papers.application_refusal, name="application_refusal"
+    ),
+    path(
+        "applications/<int:pk>/refusal.pdf",
+        application_papers.application_refusal,
+        {"as_pdf": True},
+        name="application_refusal_pdf",
+    ),
 ]
