@@ -75,7 +75,7 @@ def _kind(kind: str) -> str:
 
 def month_applications(user, commune, kind: str, year: int, month: int):
     """The commune's applications of `kind` taken up by the review of `month`, with their household,
-    village, worker and current head (for the ID number): 3 queries."""
+    village, worker and current head (for the ID number): 2 queries."""
     after, up_to = _month_of(year, month)
     heads = Member.objects.current().filter(relation=Relation.HEAD).select_related("person")
     return (
