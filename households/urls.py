@@ -124,27 +124,38 @@ urlpatterns = [
     # - papers 4, 5: the chairman's decision with its annexes, the certificates
     # - paper 7: the report tables
     # - paper 8: the farm-household and low-income-worker decisions
-    *[
-        path(
-            f"communes/<int:pk>/applications/<slug:kind>/<int:year>/<int:month>/{route}",
-            view,
-            extra,
-            name=name,
-        )
-        for route, view, extra, name in (
-            ("posted/", application_papers.application_posted, {}, "application_posted"),
-            ("posted.pdf", application_papers.application_posted, {"as_pdf": True}, "application_posted_pdf"),
-            ("posted.xlsx", application_papers.application_posted_xlsx, {}, "application_posted_xlsx"),
-            ("decision/", application_papers.application_decision, {}, "application_decision"),
-            (
-                "decision.pdf",
-                application_papers.application_decision,
-                {"as_pdf": True},
-                "application_decision_pdf",
-            ),
-            ("decision.xlsx", application_papers.application_decision_xlsx, {}, "application_decision_xlsx"),
-        )
-    ],
+    path(
+        "communes/<int:pk>/applications/<slug:kind>/<int:year>/<int:month>/posted/",
+        application_papers.application_posted,
+        name="application_posted",
+    ),
+    path(
+        "communes/<int:pk>/applications/<slug:kind>/<int:year>/<int:month>/posted.pdf",
+        application_papers.application_posted,
+        {"as_pdf": True},
+        name="application_posted_pdf",
+    ),
+    path(
+        "communes/<int:pk>/applications/<slug:kind>/<int:year>/<int:month>/posted.xlsx",
+        application_papers.application_posted_xlsx,
+        name="application_posted_xlsx",
+    ),
+    path(
+        "communes/<int:pk>/applications/<slug:kind>/<int:year>/<int:month>/decision/",
+        application_papers.application_decision,
+        name="application_decision",
+    ),
+    path(
+        "communes/<int:pk>/applications/<slug:kind>/<int:year>/<int:month>/decision.pdf",
+        application_papers.application_decision,
+        {"as_pdf": True},
+        name="application_decision_pdf",
+    ),
+    path(
+        "communes/<int:pk>/applications/<slug:kind>/<int:year>/<int:month>/decision.xlsx",
+        application_papers.application_decision_xlsx,
+        name="application_decision_xlsx",
+    ),
     path(
         "applications/<int:pk>/refusal/", application_papers.application_refusal, name="application_refusal"
     ),
