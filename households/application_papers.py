@@ -20,7 +20,8 @@ from households.models import Member, Relation, StatusApplication
 Kind = StatusApplication.Kind
 State = StatusApplication.State
 
-# The papers' wording, by kind (Form 02 of the decision and the refusal's wording to confirm).
+# The papers' wording, by kind, then shared (to confirm: Form 02 of the decision, the legal bases, the
+# refusal's wording).
 APPLICATION_PAPERS = {
     Kind.FARM_HOUSEHOLD: {
         "subject": "hộ làm nông nghiệp, lâm nghiệp, ngư nghiệp và diêm nghiệp có mức sống trung bình",

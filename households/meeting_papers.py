@@ -10,8 +10,8 @@ from households import procedure
 from households.access import get_meeting_for, get_round_for
 from households.models import MeetingResult
 
-# The wording of the minutes' template (Circular 07/2021, village meeting minutes; exact heading and
-# copy marks to confirm): the heading names the commune over the village, and each copy says who keeps it.
+# The wording of the minutes' template, Circular 07/2021 (to confirm: exact heading and copy marks): the
+# heading names the commune over the village, and each copy says who keeps it.
 MINUTES = {
     "kind": "Biên bản",
     "subject": "Họp dân thống nhất kết quả rà soát hộ nghèo, hộ cận nghèo năm {year}",
