@@ -343,6 +343,76 @@ def seed_farm_average(commune: Commune, households: list[Household], officer) ->
             )
 
 
+def _decide_application(application, steps, officer) -> None:
+    for state, on, extra in steps:
+        application_services.move_application(
+            application=application, to_state=state, on=on, by=officer, **extra
+        )
+
+
+def seed_application_papers(commune: Commune, households: list[Household], officer) -> None:
+    """Beside the farm households of `seed_farm_average`, so that every paper of the procedure exists in
+    the demo: a low-income worker recognised by the chairman in August 2022, and one refused application
+    of each kind with its reason."""
+    if StatusApplication.objects.filter(
+        household__commune=commune, state=StatusApplication.State.REFUSED
+    ).exists():
+        return
+    State = StatusApplication.State
+    off_list = [
+        h
+        for h in households
+        if h.applications.count() == 0
+        and categories_of(f"{commune.code}-{h.code}")[2022] in (poverty.AVERAGE, poverty.NOT_POOR)
+    ]
+    workers = [
+        (h, m.person)
+        for h in off_list
+        for m in h.members.current().select_related("person").order_by("pk")
+        if m.person.is_of_working_age(2022) and m.person.is_working
+    ]
+    refused = "Thu nhập bình quân đầu người ({amount} đồng/tháng) cao hơn mức sống trung bình theo quy định."
+    for (household, worker), income, steps in (
+        (
+            workers[0],
+            1_800_000,
+            [
+                (State.POSTED, datetime.date(2022, 8, 15), {}),
+                (State.RECHECKED, datetime.date(2022, 8, 22), {}),
+                (State.RECOGNISED, datetime.date(2022, 8, 29), {"decision_number": "125/QĐ-UBND"}),
+            ],
+        ),
+        (
+            next(w for w in workers if w[0] != workers[0][0]),
+            4_500_000,
+            [(State.REFUSED, datetime.date(2022, 8, 19), {"reason": refused.format(amount="4.500.000")})],
+        ),
+    ):
+        application = application_services.record_application(
+            household=household,
+            kind=StatusApplication.Kind.LOW_INCOME_WORKER,
+            person=worker,
+            requested_on=datetime.date(2022, 8, 12),
+            income_12_months=12 * income,
+            member_count=1,
+            by=officer,
+        )
+        _decide_application(application, steps, officer)
+    farm = next(h for h in off_list if h.is_farm and h not in {w[0] for w in workers[:2]})
+    application = application_services.record_application(
+        household=farm,
+        requested_on=datetime.date(2022, 8, 12),
+        income_12_months=4 * 12 * 3_500_000,
+        member_count=4,
+        by=officer,
+    )
+    _decide_application(
+        application,
+        [(State.REFUSED, datetime.date(2022, 8, 19), {"reason": refused.format(amount="3.500.000")})],
+        officer,
+    )
+
+
 def seed_move(households: list[Household], officer) -> None:
     """A daughter marries into another household of the village in 2023: her history stays on both."""
     first, second = households[0], households[1]
@@ -404,5 +474,6 @@ def seed() -> None:
         for list_year in LIST_YEARS:
             seed_round(commune, list_year, households, officer)
         seed_farm_average(commune, households, officer)
+        seed_application_papers(commune, households, officer)
         seed_move(households, officer)
         seed_refusal_and_complaint(commune, households, officer)

@@ -1,15 +1,13 @@
 """Village meetings of a review round: record one (with the vote on each result), read it, record the
-commune's copy of its minutes, print the minutes."""
+commune's copy of its minutes (the minutes themselves: `meeting_papers`)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communes.models import Village, today
-from core import documents
 from core.pages import error_messages
 from households import meeting_services, procedure
 from households.access import can_write, get_meeting_for, get_round_for
@@ -103,25 +101,3 @@ def meeting_minutes_received(request, pk):
             for error in errors:
                 messages.error(request, error)
     return redirect(meeting)
-
-
-def meeting_minutes(request, pk, as_pdf=False):
-    """The minutes as an A4 document (or its PDF), signed by the secretary and the chair."""
-    meeting = get_meeting_for(request.user, pk)
-    commune = meeting.round.commune
-    with translation.override("vi"):
-        context = {
-            "meeting": meeting,
-            "round": meeting.round,
-            "results": _results(meeting),
-            "issuer": {
-                "parent": {"short_name": f"UBND xã {commune.name}", "full_name": ""},
-                "full_name": meeting.village.name,
-            },
-            "place_date": documents.place_and_date(meeting.village.name, meeting.held_on),
-            "share": procedure.agreement_percent(),
-        }
-    filename = f"bien-ban-hop-dan-{commune.code}-{meeting.round.year}-{meeting.pk}.pdf" if as_pdf else None
-    return documents.document_response(
-        request, "households/print_meeting_minutes.html", context, pdf_filename=filename
-    )

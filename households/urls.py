@@ -1,12 +1,14 @@
 from django.urls import path
 
 from households import (
+    application_papers,
     application_views,
     documents,
     exports,
     household_views,
     import_views,
     list_papers,
+    meeting_papers,
     meeting_views,
     recognition_views,
     request_views,
@@ -85,10 +87,10 @@ urlpatterns = [
         meeting_views.meeting_minutes_received,
         name="meeting_minutes_received",
     ),
-    path("meetings/<int:pk>/minutes/", meeting_views.meeting_minutes, name="meeting_minutes"),
+    path("meetings/<int:pk>/minutes/", meeting_papers.meeting_minutes, name="meeting_minutes"),
     path(
         "meetings/<int:pk>/minutes.pdf",
-        meeting_views.meeting_minutes,
+        meeting_papers.meeting_minutes,
         {"as_pdf": True},
         name="meeting_minutes_pdf",
     ),
@@ -150,7 +152,55 @@ urlpatterns = [
         name="request_refusal_pdf",
     ),
     # - paper 2: the village meetings' minutes
+    path("rounds/<int:pk>/minutes/", meeting_papers.round_minutes, name="round_minutes"),
+    path(
+        "rounds/<int:pk>/minutes.pdf",
+        meeting_papers.round_minutes,
+        {"as_pdf": True},
+        name="round_minutes_pdf",
+    ),
     # - papers 4, 5: the chairman's decision with its annexes, the certificates
     # - paper 7: the report tables
     # - paper 8: the farm-household and low-income-worker decisions
+    path(
+        "communes/<int:pk>/applications/<slug:kind>/<int:year>/<int:month>/posted/",
+        application_papers.application_posted,
+        name="application_posted",
+    ),
+    path(
+        "communes/<int:pk>/applications/<slug:kind>/<int:year>/<int:month>/posted.pdf",
+        application_papers.application_posted,
+        {"as_pdf": True},
+        name="application_posted_pdf",
+    ),
+    path(
+        "communes/<int:pk>/applications/<slug:kind>/<int:year>/<int:month>/posted.xlsx",
+        application_papers.application_posted_xlsx,
+        name="application_posted_xlsx",
+    ),
+    path(
+        "communes/<int:pk>/applications/<slug:kind>/<int:year>/<int:month>/decision/",
+        application_papers.application_decision,
+        name="application_decision",
+    ),
+    path(
+        "communes/<int:pk>/applications/<slug:kind>/<int:year>/<int:month>/decision.pdf",
+        application_papers.application_decision,
+        {"as_pdf": True},
+        name="application_decision_pdf",
+    ),
+    path(
+        "communes/<int:pk>/applications/<slug:kind>/<int:year>/<int:month>/decision.xlsx",
+        application_papers.application_decision_xlsx,
+        name="application_decision_xlsx",
+    ),
+    path(
+        "applications/<int:pk>/refusal/", application_papers.application_refusal, name="application_refusal"
+    ),
+    path(
+        "applications/<int:pk>/refusal.pdf",
+        application_papers.application_refusal,
+        {"as_pdf": True},
+        name="application_refusal_pdf",
+    ),
 ]

@@ -127,6 +127,8 @@ EXPECTATIONS = {
     "households:meeting_minutes_received": post_only("meeting", HOUSEHOLDS),
     "households:meeting_minutes": Expect("meeting"),
     "households:meeting_minutes_pdf": Expect("meeting"),
+    "households:round_minutes": Expect("round"),
+    "households:round_minutes_pdf": Expect("round"),
     "households:applications": Expect(None),
     "households:applications_xlsx": Expect(None),
     "households:application_candidates": Expect(None),
@@ -134,6 +136,14 @@ EXPECTATIONS = {
     "households:application_move": post_only("application", HOUSEHOLDS),
     "households:application_complaint_add": post_only("application", HOUSEHOLDS),
     "households:application_complaint_recheck": post_only("application_complaint", HOUSEHOLDS),
+    "households:application_posted": Expect("application_month"),
+    "households:application_posted_pdf": Expect("application_month"),
+    "households:application_posted_xlsx": Expect("application_month"),
+    "households:application_decision": Expect("application_month"),
+    "households:application_decision_pdf": Expect("application_month"),
+    "households:application_decision_xlsx": Expect("application_month"),
+    "households:application_refusal": Expect("refused_application"),
+    "households:application_refusal_pdf": Expect("refused_application"),
     "assistance:assignment_list": Expect(None),
     "assistance:assignment_create": form(None, ASSIGNMENTS),
     "assistance:assignment_edit": form("assignment", ASSIGNMENTS),
@@ -281,6 +291,7 @@ def _records(commune, *, mission, assignment):
     )
     participant = Participant.objects.create(activity=conference, full_name="Y Thảo", birth_year=2001)
     meeting = VillageMeeting.objects.filter(round=review.round).order_by("pk").first()
+    refused = StatusApplication.objects.filter(household__commune=commune, state="refused").order_by("pk")
     return {
         "commune": {"pk": commune.pk},
         "household": {"pk": household.pk},
@@ -296,6 +307,9 @@ def _records(commune, *, mission, assignment):
         },
         "application": {"pk": application.pk},
         "application_complaint": {"pk": application.pk, "complaint_pk": application_complaint.pk},
+        # The demo's applications of the monthly review of 15 August 2022 (households/demo.py).
+        "application_month": {"pk": commune.pk, "kind": "low_income_worker", "year": 2022, "month": 8},
+        "refused_application": {"pk": refused.first().pk},
         "assignment": {"pk": assignment.pk},
         "mission": {"pk": mission.pk},
         "finding": {"pk": Finding.objects.filter(commune=commune).order_by("pk").first().pk},
@@ -548,6 +562,9 @@ DOCUMENTS = {
     "households:round_to_review",
     "households:round_to_review_pdf",
     "households:round_to_review_xlsx",
+    "households:application_decision",
+    "households:application_decision_pdf",
+    "households:application_decision_xlsx",
 }
 GET_FORM = re.compile(r'<form\b[^>]*method="get"[^>]*>(.*?)</form>', re.S | re.I)
 FIELD_NAME = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
