@@ -8,6 +8,7 @@ from households import (
     import_views,
     meeting_views,
     recognition_views,
+    report_tables,
     request_views,
     round_views,
     summary_views,
@@ -114,5 +115,54 @@ urlpatterns = [
     # - paper 2: the village meetings' minutes
     # - papers 4, 5: the chairman's decision with its annexes, the certificates
     # - paper 7: the report tables
+    path(
+        "communes/<int:pk>/report-tables/", report_tables.commune_report_tables, name="commune_report_tables"
+    ),
+    path(
+        "communes/<int:pk>/report-tables.pdf",
+        report_tables.commune_report_tables,
+        {"as_format": "pdf"},
+        name="commune_report_tables_pdf",
+    ),
+    path(
+        "communes/<int:pk>/report-tables.xlsx",
+        report_tables.commune_report_tables,
+        {"as_format": "xlsx"},
+        name="commune_report_tables_xlsx",
+    ),
+    path(
+        "districts/<int:pk>/report-tables/",
+        report_tables.district_report_tables,
+        name="district_report_tables",
+    ),
+    path(
+        "districts/<int:pk>/report-tables.pdf",
+        report_tables.district_report_tables,
+        {"as_format": "pdf"},
+        name="district_report_tables_pdf",
+    ),
+    path(
+        "districts/<int:pk>/report-tables.xlsx",
+        report_tables.district_report_tables,
+        {"as_format": "xlsx"},
+        name="district_report_tables_xlsx",
+    ),
+    path(
+        "provinces/<int:pk>/report-tables/",
+        report_tables.province_report_tables,
+        name="province_report_tables",
+    ),
+    path(
+        "provinces/<int:pk>/report-tables.pdf",
+        report_tables.province_report_tables,
+        {"as_format": "pdf"},
+        name="province_report_tables_pdf",
+    ),
+    path(
+        "provinces/<int:pk>/report-tables.xlsx",
+        report_tables.province_report_tables,
+        {"as_format": "xlsx"},
+        name="province_report_tables_xlsx",
+    ),
     # - paper 8: the farm-household and low-income-worker decisions
 ]

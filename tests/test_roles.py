@@ -193,6 +193,15 @@ EXPECTATIONS = {
     "households:request_refuse": post_only("request", HOUSEHOLDS),
     "households:round_to_review_xlsx": Expect("round"),
     "households:import_new": form(None, HOUSEHOLDS),
+    "households:commune_report_tables": Expect("commune"),
+    "households:commune_report_tables_pdf": Expect("commune"),
+    "households:commune_report_tables_xlsx": Expect("commune"),
+    "households:district_report_tables": Expect("district"),
+    "households:district_report_tables_pdf": Expect("district"),
+    "households:district_report_tables_xlsx": Expect("district"),
+    "households:province_report_tables": Expect("province"),
+    "households:province_report_tables_pdf": Expect("province"),
+    "households:province_report_tables_xlsx": Expect("province"),
 }
 # Pages whose records the walk does not build yet (a stored import, a mission photo, a template
 # kind); their scope is tested in households/tests/test_imports.py and assistance/tests/
@@ -234,8 +243,9 @@ def test_every_admin_follows_the_scope_rules():
 # The world ---------------------------------------------------------------------------------------
 
 
-def _records(commune, *, mission, assignment):
-    """The records of `commune` that the URLs take, as URL arguments."""
+def _records(commune, *, mission, assignment, province):
+    """The records of `commune` that the URLs take, as URL arguments; `province`: one whose communes
+    the limited roles see some of (inside) or none of (outside)."""
     plan = Plan.objects.filter(commune=commune).order_by("pk").first()
     activities = plan.activities.order_by("pk")
     conference = activities.filter(kind=Activity.Kind.JOB_CONFERENCE).first() or Activity.objects.create(
@@ -274,6 +284,8 @@ def _records(commune, *, mission, assignment):
     meeting = VillageMeeting.objects.filter(round=review.round).order_by("pk").first()
     return {
         "commune": {"pk": commune.pk},
+        "district": {"pk": Commune.objects.get(pk=commune.pk).district_id},
+        "province": {"pk": province.pk},
         "household": {"pk": household.pk},
         "member": {"pk": member.pk},
         "round": {"pk": review.round_id},
@@ -328,11 +340,13 @@ def world(django_db_setup, django_db_blocker):
             Commune.objects.filter(pk=outside.pk).update(district=elsewhere)
             mission, assignment = Mission.objects.get(), Assignment.objects.get()
             records = {
-                "inside": _records(inside, mission=mission, assignment=assignment),
+                "inside": _records(inside, mission=mission, assignment=assignment, province=inside.province),
                 "outside": _records(
                     outside,
                     mission=_only_for(outside, Mission, mission),
                     assignment=_only_for(outside, Assignment, assignment),
+                    # The merged commune's province: the limited roles see its predecessors only.
+                    province=Commune.objects.get(code=demo.NGOC_LINH_NEW["code"]).province,
                 ),
             }
             users = {
