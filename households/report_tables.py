@@ -20,7 +20,6 @@ from households.access import households_for
 from households.forms import SummaryForm
 from households.models import Household, ReviewRound
 
-LAST_DISTRICT_LIST_YEAR = 2025  # the lists of 2025 were the last made under a district (DOMAIN.md §2)
 REPORT_SYMBOL = "BC"  # báo cáo
 
 
@@ -124,20 +123,27 @@ POOR_CHANGES = summaries.CHANGE_COLUMNS
 NEAR_POOR_CHANGES = tuple(column for column in summaries.CHANGE_COLUMNS if column != "re_poor")
 
 
-def _name(words: dict, unit) -> str:
-    return f"{words.get(unit.kind, next(iter(words.values())))} {unit.name}"
+def _name(words: dict, unit, capital: bool) -> str:
+    """ "xã Mường Hoong" in a sentence, "Xã Mường Hoong" heading a row; a name that already says what
+    it is ("Huyện 1") is kept as it is."""
+    word = words.get(unit.kind, next(iter(words.values())))
+    if unit.name.lower().startswith(f"{word} "):
+        return unit.name
+    return f"{word[0].upper() + word[1:] if capital else word} {unit.name}"
 
 
-def commune_name(commune) -> str:
-    return _name(documents.UNIT_WORDS, commune)
+def commune_name(commune, capital: bool = False) -> str:
+    return _name(documents.UNIT_WORDS, commune, capital)
 
 
-def district_name(district) -> str:
-    return _name(DISTRICT_WORDS, district) if district else "Không thuộc huyện"
+def district_name(district, capital: bool = False) -> str:
+    if district is None:
+        return "Không thuộc huyện"
+    return _name(DISTRICT_WORDS, district, capital)
 
 
-def province_name(province) -> str:
-    return _name(PROVINCE_WORDS, province)
+def province_name(province, capital: bool = False) -> str:
+    return _name(PROVINCE_WORDS, province, capital)
 
 
 def heading_rows(headings: tuple, unit_heading: str) -> list[list[dict]]:
@@ -275,7 +281,7 @@ def commune_report_tables(request, pk, as_format="html"):
             .first()
         )
         # Up to the lists of 2025 the commune reported to its district, since then to the province.
-        above = commune.district if commune.district and year <= LAST_DISTRICT_LIST_YEAR else None
+        above = commune.district if commune.district and year <= summaries.LAST_DISTRICT_LIST_YEAR else None
         place = [commune_name(commune), *([district_name(above)] if above else [])]
         context = {
             **vars(summary),
@@ -288,7 +294,8 @@ def commune_report_tables(request, pk, as_format="html"):
             "signer_on_behalf": "TM. ỦY BAN NHÂN DÂN",
             "signer_title": "CHỦ TỊCH",
             "signer_name": decided or "",
-            "report_to": f"UBND {district_name(above) if above else province_name(commune.province)}",
+            "report_to": "UBND "
+            + (district_name(above, True) if above else province_name(commune.province, True)),
         }
         return _answer(request, context, f"bieu-bao-cao-{commune.code}-{year}", as_format)
 
@@ -318,15 +325,20 @@ def district_report_tables(request, pk, as_format="html"):
     )
     households = households_for(request.user).filter(commune__district=district)
     # The latest lists a district made, unless a year is asked for: a later one gets the reason.
+    asked = request.GET.get("year", "")
     years = summaries.years_with_decisions(households)
-    form = SummaryForm(request.GET or None, years=years)
-    asked = form.cleaned_data.get("year") if form.is_valid() else None
-    year = asked or next((y for y in years if y <= LAST_DISTRICT_LIST_YEAR), min(years, default=today().year))
-    if year > LAST_DISTRICT_LIST_YEAR:
+    if asked.isdigit() and int(asked) > summaries.LAST_DISTRICT_LIST_YEAR:
+        year = int(asked)
+    else:
+        form = SummaryForm(request.GET or None, years=years)
+        chosen = form.cleaned_data.get("year") if form.is_valid() else None
+        earlier = [y for y in years if y <= summaries.LAST_DISTRICT_LIST_YEAR]
+        year = chosen or next(iter(earlier), min(years, default=today().year))
+    if year > summaries.LAST_DISTRICT_LIST_YEAR:
         return render(
             request,
             "households/report_tables_no_district.html",
-            {"district": district, "year": year, "last_year": LAST_DISTRICT_LIST_YEAR},
+            {"district": district, "year": year, "last_year": summaries.LAST_DISTRICT_LIST_YEAR},
             status=404,
         )
     with translation.override("vi"):
@@ -336,7 +348,7 @@ def district_report_tables(request, pk, as_format="html"):
             year,
             "district",
             f"{district_name(district)}, {province_name(district.province)}",
-            lambda s: [(commune_name(c), f) for c, f in s.communes],
+            lambda s: [(commune_name(c, capital=True), f) for c, f in s.communes],
             UNIT_HEADINGS["district"],
         )
         context["district"] = district
@@ -350,12 +362,12 @@ def province_report_tables(request, pk, as_format="html"):
     )
     households = households_for(request.user).filter(commune__province=province)
     year = _year(request, households)
-    by_district = year <= LAST_DISTRICT_LIST_YEAR
+    by_district = year <= summaries.LAST_DISTRICT_LIST_YEAR
 
     def units(summary):
         if by_district:
-            return [(district_name(d), f) for d, f in summary.districts]
-        return [(commune_name(c), f) for c, f in summary.communes]
+            return [(district_name(d, capital=True), f) for d, f in summary.districts]
+        return [(commune_name(c, capital=True), f) for c, f in summary.communes]
 
     with translation.override("vi"):
         heading = UNIT_HEADINGS["province" if by_district else "province_communes"]

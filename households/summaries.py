@@ -30,6 +30,7 @@ from households.models import (
 
 CATEGORY_FIELDS = (poverty.POOR, poverty.NEAR_POOR, poverty.AVERAGE, poverty.NOT_POOR)
 COUNTED_TRANSITIONS = tuple(kind for kind in poverty.TRANSITIONS if kind != poverty.UNCHANGED)
+LAST_DISTRICT_LIST_YEAR = 2025  # the lists of 2025 were the last made under a district (DOMAIN.md §2)
 LISTS = (poverty.POOR, poverty.NEAR_POOR)
 # The columns of the changes of a list (table b): a household on the list at the start or at the end
 # of the year is in exactly one move, so end = start − decreases + increases holds by construction.
