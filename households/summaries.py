@@ -84,8 +84,9 @@ class Figures:
     not_poor: int = 0
     transitions: dict[str, int] = field(default_factory=dict)
     previous: Figures | None = None
-    # Members on the register at the end of the year, by category of the year's lists (None: not
-    # reviewed); and the changes of the poor and of the near-poor list, {list: {column: households}}.
+    # Members at the end of the year, by category of the year's lists (None: not reviewed), when
+    # asked for (`figures_by(…, persons=True)`); and the changes of the poor and of the near-poor
+    # list, {list: {column: households}}.
     persons: dict[str | None, int] = field(default_factory=dict)
     changes: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -147,14 +148,11 @@ class Figures:
         """Last year's figures if any household was reviewed then: a rate of no review is no rate."""
         return self.previous if self.previous is not None and self.previous.reviewed else None
 
-    def count(self, category: str | None, households: int, persons: int = 0) -> None:
-        """Adds `households` (of `persons` members) on the register, in `category` if they were reviewed."""
+    def count(self, category: str | None, households: int) -> None:
+        """Adds `households` on the register, in `category` if they were reviewed."""
         self.households += households
         if category in CATEGORY_FIELDS:
             setattr(self, category, getattr(self, category) + households)
-        if persons:
-            key = category if category in CATEGORY_FIELDS else None
-            self.persons[key] = self.persons.get(key, 0) + persons
 
     def add(self, other: Figures) -> None:
         for name in ("households", *CATEGORY_FIELDS):
@@ -172,18 +170,15 @@ class Figures:
             self.previous.add(other.previous)
 
 
-def figures_by(households, year: int, group_by: tuple[str, ...] = ()) -> dict:
+def figures_by(households, year: int, group_by: tuple[str, ...] = (), *, persons: bool = False) -> dict:
     """{group key: Figures for `year`, with `.previous` for year − 1}, from one grouped query.
 
     Each household joins at most one review a year (the one that counts), so the query groups the
     households on the register in either year by (key, on the register each year, category each year,
-    poor in earlier lists: re-poverty) and Python adds up the few rows. Persons are the members at the
-    end of `year`, counted in the same query (distinct, as the members' join repeats a household)."""
+    poor in earlier lists: re-poverty) and Python adds up the few rows. With `persons`, a second
+    grouped query counts the members at the end of `year` by key and category: joining the members
+    into the first would need distinct counts, ten times slower over a province."""
     now, before = on_register_in(year), on_register_in(year - 1)
-    end = datetime.date(year, 12, 31)
-    member_then = (Q(members__joined_on__isnull=True) | Q(members__joined_on__lte=end)) & (
-        Q(members__left_on__isnull=True) | Q(members__left_on__gt=end)
-    )
     poor_earlier = HouseholdReview.objects.filter(
         household=OuterRef("pk"), counting_year__lt=year - 1, category=poverty.POOR
     )
@@ -198,9 +193,7 @@ def figures_by(households, year: int, group_by: tuple[str, ...] = ()) -> dict:
         )
         .order_by()
         .values(*group_by, "now", "before", "year_category", "previous_category", "poor_before")
-        .annotate(
-            count=Count("pk", distinct=True), persons=Count("members", filter=member_then, distinct=True)
-        )
+        .annotate(count=Count("pk"))
     )
     result: dict = {}
     for row in rows:
@@ -212,7 +205,7 @@ def figures_by(households, year: int, group_by: tuple[str, ...] = ()) -> dict:
         if row["before"]:
             figures.previous.count(previous, count)
         if row["now"]:
-            figures.count(category, count, row["persons"])
+            figures.count(category, count)
             if previous in CATEGORY_FIELDS and category in CATEGORY_FIELDS:
                 kind = poverty.transition(previous, category, poor_before=row["poor_before"])
                 if kind in figures.transitions:
@@ -228,7 +221,29 @@ def figures_by(households, year: int, group_by: tuple[str, ...] = ()) -> dict:
                 poor_before=row["poor_before"],
             ):
                 moves[column] += count
+    if persons:
+        _count_persons(result, households, year, group_by)
     return {key: figures for key, figures in result.items() if figures.households}
+
+
+def _count_persons(result: dict, households, year: int, group_by: tuple[str, ...]) -> None:
+    """Adds the members at the end of `year` of `households` on the register then, by category."""
+    end = datetime.date(year, 12, 31)
+    member_then = (Q(members__joined_on__isnull=True) | Q(members__joined_on__lte=end)) & (
+        Q(members__left_on__isnull=True) | Q(members__left_on__gt=end)
+    )
+    rows = (
+        households.filter(on_register_in(year))
+        .with_category_in(year)
+        .order_by()
+        .values(*group_by, "year_category")
+        .annotate(persons=Count("members", filter=member_then))
+    )
+    for row in rows:
+        figures = result.get(tuple(row[name] for name in group_by))
+        if figures is not None and row["persons"]:
+            category = row["year_category"] if row["year_category"] in CATEGORY_FIELDS else None
+            figures.persons[category] = figures.persons.get(category, 0) + row["persons"]
 
 
 def total(figures: Iterable[Figures]) -> Figures:
@@ -390,17 +405,17 @@ def summary(
     area when no commune is given."""
     result = Summary(year=year, total=Figures(), transitions=[], commune=commune)
     if area is not None:
-        _roll_up(result, area, today_units)
+        _roll_up(result, area, today_units, persons=report)
     households = Household.objects.filter(commune=commune) if commune is not None else area
     if commune is not None:
-        by_village = figures_by(households, year, ("village",))
+        by_village = figures_by(households, year, ("village",), persons=report)
         result.total = total(by_village.values())
         villages = Village.objects.filter(pk__in=[key[0] for key in by_village]).order_by("name")
         result.rows = [(village, by_village[(village.pk,)]) for village in villages]
     if commune is not None or report:
         _add_shares(result, households)
     if report:
-        by_ethnicity = figures_by(households, year, ("ethnicity",))
+        by_ethnicity = figures_by(households, year, ("ethnicity",), persons=True)
         result.ethnicities = sorted(((key[0], f) for key, f in by_ethnicity.items()), key=_ethnicity_order)
     labels, moves = poverty.TRANSITION_LABELS, result.total.transitions
     result.transitions = [(labels[kind], moves.get(kind, 0)) for kind in COUNTED_TRANSITIONS]
@@ -434,8 +449,8 @@ def _ethnicity_order(item: tuple[str, Figures]) -> tuple:
     return (not name, -figures.households, name)
 
 
-def _roll_up(result: Summary, households, today_units: bool) -> None:
-    by_commune = figures_by(households, result.year, ("commune",))
+def _roll_up(result: Summary, households, today_units: bool, persons: bool) -> None:
+    by_commune = figures_by(households, result.year, ("commune",), persons=persons)
     result.total = total(by_commune.values())
     communes = Commune.objects.filter(pk__in=[key[0] for key in by_commune]).select_related(
         "district", "province"

@@ -245,12 +245,14 @@ def _many_households(commune, count):
 
 # Session, user and profile (3): a print page has no header naming the issuing body.
 PAGE = 3
-# + the commune, the years (year choices), this and last year by village (1), the village names,
-# the indicator counts, groups, causes (tables c, d, f), by ethnicity (table e), the round's signer.
-COMMUNE_QUERIES = PAGE + 9
-# + the province, the years, this and last year by commune (1), the communes with district and
-# province, indicators, groups, causes, by ethnicity, the issuing body (the user's organisation).
-PROVINCE_QUERIES = PAGE + 9
+# + the commune, the years (year choices), this and last year by village and its persons (2), the
+# village names, the indicator counts, groups, causes (tables c, d, f), by ethnicity and its persons
+# (table e, 2), the round's signer.
+COMMUNE_QUERIES = PAGE + 11
+# + the province, the years, this and last year by commune and its persons (2), the communes with
+# district and province, indicators, groups, causes, by ethnicity and its persons (2), the issuing
+# body (the user's organisation).
+PROVINCE_QUERIES = PAGE + 11
 
 
 @pytest.mark.parametrize("count", [5, 120])
