@@ -247,9 +247,12 @@ def tables(summary: summaries.Summary, units: list[tuple[str, summaries.Figures]
 
 def _answer(request, context: dict, filename: str, as_format: str):
     if as_format == "xlsx":
-        rows = lambda t: [*t["rows"], *([t["total"]] if t["total"] else [])]  # noqa: E731
         sheets = [
-            (t["table"].sheet, t["flat"], [[_cell(v) for v in row] for row in rows(t)])
+            (
+                t["table"].sheet,
+                t["flat"],
+                [[_cell(v) for v in row] for row in [*t["rows"], t["total"]] if row],
+            )
             for t in context["tables"]
         ]
         return xlsx_sheets_response(f"{filename}.xlsx", sheets)
