@@ -297,8 +297,7 @@ def commune_report_tables(request, pk, as_format="html"):
             "signer_on_behalf": "TM. ỦY BAN NHÂN DÂN",
             "signer_title": "CHỦ TỊCH",
             "signer_name": decided or "",
-            "report_to": "UBND "
-            + (district_name(above, True) if above else province_name(commune.province, True)),
+            "report_to": f"UBND {district_name(above) if above else province_name(commune.province)}",
         }
         return _answer(request, context, f"bieu-bao-cao-{commune.code}-{year}", as_format)
 

@@ -271,3 +271,22 @@ def test_the_report_tables_run_a_constant_number_of_queries(
             reverse("households:province_report_tables", args=[commune.province_id]), {"year": 2023}
         )
     assert response.context["total"].households == count
+
+
+def test_the_merged_commune_reports_to_the_province_by_commune(geography, client_of, department_officer):
+    """Xã Ngọc Linh (Quảng Ngãi, formed on 1/7/2025) has no district: its lists of 2026 are reported
+    to the province, whose tables are by commune."""
+    merged = geography["ngoc_linh_new"]
+    decided_lists(
+        merged, 2026, {make_household(merged, "NL1", village_name=merged.villages.first().name): "poor"}
+    )
+    client = client_of(department_officer)
+    page = client.get(reverse("households:commune_report_tables", args=[merged.pk]), {"year": 2026})
+    assert page.context["unit_name"] == f"xã Ngọc Linh, tỉnh {merged.province.name}"
+    assert page.context["report_to"] == f"UBND tỉnh {merged.province.name}"
+    province = client.get(
+        reverse("households:province_report_tables", args=[merged.province_id]), {"year": 2026}
+    )
+    rows = province.context["tables"][0]["rows"]
+    assert province.context["tables"][0]["head"][0][1]["text"] == "Xã"
+    assert [row[1:5] for row in rows] == [["Xã Ngọc Linh", 1, 0, 1]]
