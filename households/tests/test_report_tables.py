@@ -290,3 +290,33 @@ def test_the_merged_commune_reports_to_the_province_by_commune(geography, client
     rows = province.context["tables"][0]["rows"]
     assert province.context["tables"][0]["head"][0][1]["text"] == "Xã"
     assert [row[1:5] for row in rows] == [["Xã Ngọc Linh", 1, 0, 1]]
+
+
+P, N, A = poverty.POOR, poverty.NEAR_POOR, poverty.AVERAGE
+
+
+@pytest.mark.parametrize(
+    ("list_category", "previous", "current", "before", "now", "poor_before", "columns"),
+    [
+        (P, P, P, True, True, False, ("start", "end")),
+        (P, P, A, True, True, False, ("start", "escaped")),
+        (P, P, N, True, True, False, ("start", "to_other_list")),
+        (P, P, None, True, True, False, ("start", "other_decrease")),  # not reviewed this year
+        (P, P, P, True, False, False, ("start", "other_decrease")),  # left the register
+        (P, N, P, True, True, False, ("from_other_list", "end")),
+        (P, A, P, True, True, False, ("newly", "end")),
+        (P, A, P, True, True, True, ("re_poor", "end")),
+        (P, None, P, False, True, False, ("other_increase", "end")),  # a new household
+        (N, N, P, True, True, False, ("start", "to_other_list")),
+        (N, P, N, True, True, False, ("from_other_list", "end")),
+        (N, A, N, True, True, True, ("newly", "end")),  # re-poverty is of the poor list only
+        (N, A, A, True, True, False, ()),
+    ],
+)
+def test_each_household_falls_in_one_column_of_the_changes(
+    list_category, previous, current, before, now, poor_before, columns
+):
+    moves = summaries.list_moves(
+        list_category, previous, current, before=before, now=now, poor_before=poor_before
+    )
+    assert sorted(moves) == sorted(columns)
