@@ -8,6 +8,7 @@ the register that year (DOMAIN.md §3); households not reviewed count in the den
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -29,6 +30,43 @@ from households.models import (
 
 CATEGORY_FIELDS = (poverty.POOR, poverty.NEAR_POOR, poverty.AVERAGE, poverty.NOT_POOR)
 COUNTED_TRANSITIONS = tuple(kind for kind in poverty.TRANSITIONS if kind != poverty.UNCHANGED)
+LAST_DISTRICT_LIST_YEAR = 2025  # the lists of 2025 were the last made under a district (DOMAIN.md §2)
+LISTS = (poverty.POOR, poverty.NEAR_POOR)
+# The columns of the changes of a list (table b): a household on the list at the start or at the end
+# of the year is in exactly one move, so end = start − decreases + increases holds by construction.
+DECREASES = ("escaped", "to_other_list", "other_decrease")
+INCREASES = ("from_other_list", "newly", "re_poor", "other_increase")
+CHANGE_COLUMNS = ("start", *DECREASES, *INCREASES, "end")
+
+
+def list_moves(
+    list_category: str,
+    previous: str | None,
+    current: str | None,
+    *,
+    before: bool,
+    now: bool,
+    poor_before: bool,
+) -> tuple[str, ...]:
+    """The columns of the changes of the poor (or near-poor) list a group of households counts in.
+
+    `before`/`now`: on the register at the end of last year / this year; `previous`/`current`: the
+    category of the lists of each year (None: not reviewed). Leaving the register or not being
+    reviewed is an "other" decrease, arriving on it (a new or split household) an "other" increase."""
+    was = before and previous == list_category
+    is_ = now and current == list_category
+    columns = (("start",) if was else ()) + (("end",) if is_ else ())
+    if was and not is_:
+        if not now or current not in CATEGORY_FIELDS:
+            return (*columns, "other_decrease")
+        return (*columns, "to_other_list" if current in LISTS else "escaped")
+    if is_ and not was:
+        if not before or previous not in CATEGORY_FIELDS:
+            return (*columns, "other_increase")
+        if previous in LISTS:
+            return (*columns, "from_other_list")
+        return (*columns, "re_poor" if list_category == poverty.POOR and poor_before else "newly")
+    return columns
 
 
 def _rate(part: int, whole: int) -> Decimal | None:
@@ -46,6 +84,11 @@ class Figures:
     not_poor: int = 0
     transitions: dict[str, int] = field(default_factory=dict)
     previous: Figures | None = None
+    # Members at the end of the year, by category of the year's lists (None: not reviewed), when
+    # asked for (`figures_by(…, persons=True)`); and the changes of the poor and of the near-poor
+    # list, {list: {column: households}}.
+    persons: dict[str | None, int] = field(default_factory=dict)
+    changes: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def reviewed(self) -> int:
@@ -77,6 +120,30 @@ class Figures:
             return None
         return self.near_poor_rate - before.near_poor_rate
 
+    @property
+    def all_persons(self) -> int:
+        return sum(self.persons.values())
+
+    @property
+    def poor_persons(self) -> int:
+        return self.persons.get(poverty.POOR, 0)
+
+    @property
+    def near_poor_persons(self) -> int:
+        return self.persons.get(poverty.NEAR_POOR, 0)
+
+    @property
+    def poor_persons_rate(self) -> Decimal | None:
+        return _rate(self.poor_persons, self.all_persons)
+
+    @property
+    def near_poor_persons_rate(self) -> Decimal | None:
+        return _rate(self.near_poor_persons, self.all_persons)
+
+    def change_row(self, list_category: str) -> dict[str, int]:
+        """The changes of the poor (or near-poor) list, every column present."""
+        return {column: self.changes.get(list_category, {}).get(column, 0) for column in CHANGE_COLUMNS}
+
     def _reviewed_last_year(self) -> Figures | None:
         """Last year's figures if any household was reviewed then: a rate of no review is no rate."""
         return self.previous if self.previous is not None and self.previous.reviewed else None
@@ -92,17 +159,25 @@ class Figures:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for kind, count in other.transitions.items():
             self.transitions[kind] = self.transitions.get(kind, 0) + count
+        for key, count in other.persons.items():
+            self.persons[key] = self.persons.get(key, 0) + count
+        for list_category, columns in other.changes.items():
+            mine = self.changes.setdefault(list_category, {})
+            for column, count in columns.items():
+                mine[column] = mine.get(column, 0) + count
         if other.previous is not None:
             self.previous = self.previous or Figures()
             self.previous.add(other.previous)
 
 
-def figures_by(households, year: int, group_by: tuple[str, ...] = ()) -> dict:
+def figures_by(households, year: int, group_by: tuple[str, ...] = (), *, persons: bool = False) -> dict:
     """{group key: Figures for `year`, with `.previous` for year − 1}, from one grouped query.
 
     Each household joins at most one review a year (the one that counts), so the query groups the
     households on the register in either year by (key, on the register each year, category each year,
-    poor in earlier lists: re-poverty) and Python adds up the few rows."""
+    poor in earlier lists: re-poverty) and Python adds up the few rows. With `persons`, a second
+    grouped query counts the members at the end of `year` by key and category: joining the members
+    into the first would need distinct counts, ten times slower over a province."""
     now, before = on_register_in(year), on_register_in(year - 1)
     poor_earlier = HouseholdReview.objects.filter(
         household=OuterRef("pk"), counting_year__lt=year - 1, category=poverty.POOR
@@ -135,7 +210,40 @@ def figures_by(households, year: int, group_by: tuple[str, ...] = ()) -> dict:
                 kind = poverty.transition(previous, category, poor_before=row["poor_before"])
                 if kind in figures.transitions:
                     figures.transitions[kind] += count
+        for list_category in LISTS:
+            moves = figures.changes.setdefault(list_category, dict.fromkeys(CHANGE_COLUMNS, 0))
+            for column in list_moves(
+                list_category,
+                previous,
+                category,
+                before=row["before"],
+                now=row["now"],
+                poor_before=row["poor_before"],
+            ):
+                moves[column] += count
+    if persons:
+        _count_persons(result, households, year, group_by)
     return {key: figures for key, figures in result.items() if figures.households}
+
+
+def _count_persons(result: dict, households, year: int, group_by: tuple[str, ...]) -> None:
+    """Adds the members at the end of `year` of `households` on the register then, by category."""
+    end = datetime.date(year, 12, 31)
+    member_then = (Q(members__joined_on__isnull=True) | Q(members__joined_on__lte=end)) & (
+        Q(members__left_on__isnull=True) | Q(members__left_on__gt=end)
+    )
+    rows = (
+        households.filter(on_register_in(year))
+        .with_category_in(year)
+        .order_by()
+        .values(*group_by, "year_category")
+        .annotate(persons=Count("members", filter=member_then))
+    )
+    for row in rows:
+        figures = result.get(tuple(row[name] for name in group_by))
+        if figures is not None and row["persons"]:
+            category = row["year_category"] if row["year_category"] in CATEGORY_FIELDS else None
+            figures.persons[category] = figures.persons.get(category, 0) + row["persons"]
 
 
 def total(figures: Iterable[Figures]) -> Figures:
@@ -271,6 +379,8 @@ class Summary:
     districts: list[tuple[District | None, Figures]] = field(default_factory=list)
     provinces: list[tuple[Province, Figures]] = field(default_factory=list)
     today_units: list[dict] = field(default_factory=list)
+    # Table (e), with `report`: (ethnicity as recorded, figures), most households first.
+    ethnicities: list[tuple[str, Figures]] = field(default_factory=list)
 
     def roll_up(self) -> dict:
         """The area's figures around the commune: its district's communes, the district, the province."""
@@ -283,44 +393,64 @@ class Summary:
         }
 
 
-def summary(year: int, *, commune: Commune | None = None, area=None, today_units: bool = False) -> Summary:
+def summary(
+    year: int, *, commune: Commune | None = None, area=None, today_units: bool = False, report: bool = False
+) -> Summary:
     """The figures of `year`, each from one grouped query.
 
     `commune`: by village and by deprived indicator, for all its households.
     `area`: households (in a user's scope) by commune as recorded, rolled up by district and province
-    in Python; with `today_units`, also to the communes that carry merged ones on today."""
+    in Python; with `today_units`, also to the communes that carry merged ones on today.
+    `report` (the report tables): also by ethnicity, and the deprivations, groups and causes of the
+    area when no commune is given."""
     result = Summary(year=year, total=Figures(), transitions=[], commune=commune)
     if area is not None:
-        _roll_up(result, area, today_units)
+        _roll_up(result, area, today_units, persons=report)
+    households = Household.objects.filter(commune=commune) if commune is not None else area
     if commune is not None:
-        households = Household.objects.filter(commune=commune)
-        by_village = figures_by(households, year, ("village",))
+        by_village = figures_by(households, year, ("village",), persons=report)
         result.total = total(by_village.values())
         villages = Village.objects.filter(pk__in=[key[0] for key in by_village]).order_by("name")
         result.rows = [(village, by_village[(village.pk,)]) for village in villages]
-        try:
-            result.standard = poverty.standard_for_year(year)
-        except poverty.ClassificationError:
-            result.standard = poverty.DECREE_07_2021
-        counts = indicator_counts(households, year).get((), {})
-        result.indicators = [
-            IndicatorRow(indicator, *_among(counts.get(indicator.key, {}), result.total))
-            for indicator in result.standard.indicators
-        ]
-        by_group = group_counts(households, year)
-        result.groups = [ShareRow.among(label, by_group[key], result.total) for key, label in GROUPS.items()]
-        by_cause = cause_counts(households, year)
-        result.causes = [
-            ShareRow.among(cause.label, by_cause.get(cause.value, {}), result.total)
-            for cause in CauseOfPoverty
-        ]
+    if commune is not None or report:
+        _add_shares(result, households)
+    if report:
+        by_ethnicity = figures_by(households, year, ("ethnicity",), persons=True)
+        result.ethnicities = sorted(((key[0], f) for key, f in by_ethnicity.items()), key=_ethnicity_order)
     labels, moves = poverty.TRANSITION_LABELS, result.total.transitions
     result.transitions = [(labels[kind], moves.get(kind, 0)) for kind in COUNTED_TRANSITIONS]
     return result
 
 
-def _roll_up(result: Summary, households, today_units: bool) -> None:
-    by_commune = figures_by(households, result.year, ("commune",))
+def _add_shares(result: Summary, households) -> None:
+    """Tables (c), (d) and (f): deprivations by indicator of the year's standard, groups and causes,
+    among the poor and the near-poor households of `result.total` (a query each)."""
+    year = result.year
+    try:
+        result.standard = poverty.standard_for_year(year)
+    except poverty.ClassificationError:
+        result.standard = poverty.DECREE_07_2021
+    counts = indicator_counts(households, year).get((), {})
+    result.indicators = [
+        IndicatorRow(indicator, *_among(counts.get(indicator.key, {}), result.total))
+        for indicator in result.standard.indicators
+    ]
+    by_group = group_counts(households, year)
+    result.groups = [ShareRow.among(label, by_group[key], result.total) for key, label in GROUPS.items()]
+    by_cause = cause_counts(households, year)
+    result.causes = [
+        ShareRow.among(cause.label, by_cause.get(cause.value, {}), result.total) for cause in CauseOfPoverty
+    ]
+
+
+def _ethnicity_order(item: tuple[str, Figures]) -> tuple:
+    """Most households first; an unrecorded ethnicity last."""
+    name, figures = item
+    return (not name, -figures.households, name)
+
+
+def _roll_up(result: Summary, households, today_units: bool, persons: bool) -> None:
+    by_commune = figures_by(households, result.year, ("commune",), persons=persons)
     result.total = total(by_commune.values())
     communes = Commune.objects.filter(pk__in=[key[0] for key in by_commune]).select_related(
         "district", "province"

@@ -22,4 +22,5 @@ def area_summary(request):
     households = households_for(request.user)
     form = SummaryForm.for_households(request.GET, households)
     summary = summaries.summary(form.chosen_year, area=households, today_units=True)
-    return render(request, "households/area_summary.html", {"form": form, **vars(summary)})
+    context = {"form": form, **vars(summary), "last_district_year": summaries.LAST_DISTRICT_LIST_YEAR}
+    return render(request, "households/area_summary.html", context)

@@ -11,6 +11,7 @@ from households import (
     meeting_papers,
     meeting_views,
     recognition_views,
+    report_tables,
     request_views,
     round_views,
     summary_views,
@@ -161,6 +162,55 @@ urlpatterns = [
     ),
     # - papers 4, 5: the chairman's decision with its annexes, the certificates
     # - paper 7: the report tables
+    path(
+        "communes/<int:pk>/report-tables/", report_tables.commune_report_tables, name="commune_report_tables"
+    ),
+    path(
+        "communes/<int:pk>/report-tables.pdf",
+        report_tables.commune_report_tables,
+        {"as_format": "pdf"},
+        name="commune_report_tables_pdf",
+    ),
+    path(
+        "communes/<int:pk>/report-tables.xlsx",
+        report_tables.commune_report_tables,
+        {"as_format": "xlsx"},
+        name="commune_report_tables_xlsx",
+    ),
+    path(
+        "districts/<int:pk>/report-tables/",
+        report_tables.district_report_tables,
+        name="district_report_tables",
+    ),
+    path(
+        "districts/<int:pk>/report-tables.pdf",
+        report_tables.district_report_tables,
+        {"as_format": "pdf"},
+        name="district_report_tables_pdf",
+    ),
+    path(
+        "districts/<int:pk>/report-tables.xlsx",
+        report_tables.district_report_tables,
+        {"as_format": "xlsx"},
+        name="district_report_tables_xlsx",
+    ),
+    path(
+        "provinces/<int:pk>/report-tables/",
+        report_tables.province_report_tables,
+        name="province_report_tables",
+    ),
+    path(
+        "provinces/<int:pk>/report-tables.pdf",
+        report_tables.province_report_tables,
+        {"as_format": "pdf"},
+        name="province_report_tables_pdf",
+    ),
+    path(
+        "provinces/<int:pk>/report-tables.xlsx",
+        report_tables.province_report_tables,
+        {"as_format": "xlsx"},
+        name="province_report_tables_xlsx",
+    ),
     # - paper 8: the farm-household and low-income-worker decisions
     path(
         "communes/<int:pk>/applications/<slug:kind>/<int:year>/<int:month>/posted/",

@@ -212,6 +212,15 @@ EXPECTATIONS = {
     "households:request_refusal": Expect("refused_request"),
     "households:request_refusal_pdf": Expect("refused_request"),
     "households:import_new": form(None, HOUSEHOLDS),
+    "households:commune_report_tables": Expect("commune"),
+    "households:commune_report_tables_pdf": Expect("commune"),
+    "households:commune_report_tables_xlsx": Expect("commune"),
+    "households:district_report_tables": Expect("district"),
+    "households:district_report_tables_pdf": Expect("district"),
+    "households:district_report_tables_xlsx": Expect("district"),
+    "households:province_report_tables": Expect("province"),
+    "households:province_report_tables_pdf": Expect("province"),
+    "households:province_report_tables_xlsx": Expect("province"),
 }
 # Pages whose records the walk does not build yet (a stored import, a mission photo, a template
 # kind); their scope is tested in households/tests/test_imports.py and assistance/tests/
@@ -253,8 +262,9 @@ def test_every_admin_follows_the_scope_rules():
 # The world ---------------------------------------------------------------------------------------
 
 
-def _records(commune, *, mission, assignment):
-    """The records of `commune` that the URLs take, as URL arguments."""
+def _records(commune, *, mission, assignment, province):
+    """The records of `commune` that the URLs take, as URL arguments; `province`: one whose communes
+    the limited roles see some of (inside) or none of (outside)."""
     plan = Plan.objects.filter(commune=commune).order_by("pk").first()
     activities = plan.activities.order_by("pk")
     conference = activities.filter(kind=Activity.Kind.JOB_CONFERENCE).first() or Activity.objects.create(
@@ -294,6 +304,8 @@ def _records(commune, *, mission, assignment):
     refused = StatusApplication.objects.filter(household__commune=commune, state="refused").order_by("pk")
     return {
         "commune": {"pk": commune.pk},
+        "district": {"pk": Commune.objects.get(pk=commune.pk).district_id},
+        "province": {"pk": province.pk},
         "household": {"pk": household.pk},
         "member": {"pk": member.pk},
         "round": {"pk": review.round_id},
@@ -354,11 +366,13 @@ def world(django_db_setup, django_db_blocker):
             Commune.objects.filter(pk=outside.pk).update(district=elsewhere)
             mission, assignment = Mission.objects.get(), Assignment.objects.get()
             records = {
-                "inside": _records(inside, mission=mission, assignment=assignment),
+                "inside": _records(inside, mission=mission, assignment=assignment, province=inside.province),
                 "outside": _records(
                     outside,
                     mission=_only_for(outside, Mission, mission),
                     assignment=_only_for(outside, Assignment, assignment),
+                    # The merged commune's province: the limited roles see its predecessors only.
+                    province=Commune.objects.get(code=demo.NGOC_LINH_NEW["code"]).province,
                 ),
             }
             users = {

@@ -80,6 +80,28 @@ class Command(BaseCommand):
                 [commune.pk],
                 {},
             ),
+            ("commune report tables (HTML)", officer, "households:commune_report_tables", [commune.pk], {}),
+            (
+                "province report tables (HTML)",
+                officer,
+                "households:province_report_tables",
+                [province.pk],
+                {},
+            ),
+            (
+                "province report tables (PDF)",
+                officer,
+                "households:province_report_tables_pdf",
+                [province.pk],
+                {},
+            ),
+            (
+                "province report tables (XLSX)",
+                officer,
+                "households:province_report_tables_xlsx",
+                [province.pk],
+                {},
+            ),
             ("households XLSX export", officer, "households:export", [], self.export_filter(20_000)),
         ]
         if only:
