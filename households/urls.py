@@ -2,6 +2,7 @@ from django.urls import path
 
 from households import (
     application_views,
+    decision_views,
     documents,
     exports,
     household_views,
@@ -113,6 +114,27 @@ urlpatterns = [
     # - papers 1, 3, 6: the list to review, the posted results, the complaint record, the refusal
     # - paper 2: the village meetings' minutes
     # - papers 4, 5: the chairman's decision with its annexes, the certificates
+    path("rounds/<int:pk>/decision/", decision_views.round_decision, name="round_decision"),
+    path(
+        "rounds/<int:pk>/decision.pdf",
+        decision_views.round_decision,
+        {"as_pdf": True},
+        name="round_decision_pdf",
+    ),
+    path("rounds/<int:pk>/certificates/", decision_views.round_certificates, name="round_certificates"),
+    path(
+        "rounds/<int:pk>/certificates.pdf",
+        decision_views.round_certificates,
+        {"as_pdf": True},
+        name="round_certificates_pdf",
+    ),
+    path("reviews/<int:pk>/certificate/", decision_views.review_certificate, name="review_certificate"),
+    path(
+        "reviews/<int:pk>/certificate.pdf",
+        decision_views.review_certificate,
+        {"as_pdf": True},
+        name="review_certificate_pdf",
+    ),
     # - paper 7: the report tables
     # - paper 8: the farm-household and low-income-worker decisions
 ]
