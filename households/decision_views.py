@@ -31,7 +31,11 @@ def round_certificates(request, pk, as_pdf=False):
         context = decision.certificates_context(review_round, certificates, request.user)
     filename = f"giay-chung-nhan-{review_round.commune.code}-{review_round.list_year}-{pk}.pdf"
     return documents.document_response(
-        request, TEMPLATE_CERTIFICATES, context, pdf_filename=filename if as_pdf else None
+        request,
+        TEMPLATE_CERTIFICATES,
+        context,
+        pdf_filename=filename if as_pdf else None,
+        split="certificates",
     )
 
 

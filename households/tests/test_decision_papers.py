@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from core import pdf
 from households import poverty
 from households.models import Certificate, Member
 from households.tests.helpers import decided_lists, make_household, make_person, open_survey
@@ -154,6 +155,19 @@ def test_all_certificates_of_a_decision_are_one_pdf_a_sheet_each(decided, client
     assert_a4_with_embedded_fonts(reader)
     assert len(reader.pages) == 2
     assert "A Dũng" in text and "Bạch Thị Mân" in text and "GCN-HN.HCN" in text
+
+
+def test_many_certificates_are_laid_out_in_parts_and_joined_in_order(
+    decided, client_of, department_officer, monkeypatch
+):
+    monkeypatch.setattr(pdf, "SHEETS_PER_PART", 1)  # two certificates: two parts, on two processes
+    response = client_of(department_officer).get(
+        reverse("households:round_certificates_pdf", args=[decided.pk])
+    )
+    reader, text = pdf_text(response)
+    assert_a4_with_embedded_fonts(reader)
+    assert len(reader.pages) == 2
+    assert "A Dũng" in reader.pages[0].extract_text() and "Bạch Thị Mân" in reader.pages[1].extract_text()
 
 
 @pytest.mark.parametrize(
