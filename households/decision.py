@@ -205,7 +205,10 @@ def decision_context(review_round: ReviewRound, user) -> dict:
 
 def certificates_of(review_round: ReviewRound, user, *, review_pk: int | None = None) -> list[Certificate]:
     """The certificates the round's decision issued (or the one of a review), in number order, with
-    each household's members on the decision's day; 2 queries whatever their number."""
+    each household's members on the decision's day; 2 queries whatever their number (none before
+    the decision, which issues them)."""
+    if not review_round.is_decided:
+        return []
     certificates = (
         Certificate.objects.filter(review__round=review_round)
         .select_related("review__household__village")

@@ -89,6 +89,8 @@ def test_before_the_decision_the_paper_is_a_draft_without_lists(geography, clien
     assert "Phụ lục I</p>" not in page
     round_page = _page(client_of(department_officer), "round", review_round.pk)
     assert reverse("households:round_decision", args=[review_round.pk]) not in round_page
+    page = _page(client_of(department_officer), "round_certificates", review_round.pk)
+    assert "Chưa có giấy chứng nhận" in page
 
 
 def test_the_decision_pdf_is_a4_with_fonts_and_vietnamese_text(decided, client_of, department_officer):
