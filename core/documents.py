@@ -63,16 +63,19 @@ def commune_committee(commune) -> dict:
 
 
 def document_response(
-    request, template_name: str, context: dict, *, pdf_filename: str | None = None, files=None
+    request, template_name: str, context: dict, *, pdf_filename: str | None = None, files=None, split=None
 ):
     """The document as its print page, or as a PDF when `pdf_filename` is given; always in Vietnamese.
 
     `files` maps URLs the document shows (photos the view has already checked access to) to files on
-    disk: the PDF engine reads those and static files, nothing else.
+    disk: the PDF engine reads those and static files, nothing else. `split`: the context's list of
+    independent sheets, for a PDF laid out on every core (`pdf.pdf_response`).
     """
     with translation.override("vi"):
         if pdf_filename:
-            return pdf.pdf_response(request, template_name, context, filename=pdf_filename, files=files)
+            return pdf.pdf_response(
+                request, template_name, context, filename=pdf_filename, files=files, split=split
+            )
         return render(request, template_name, context)
 
 

@@ -4,8 +4,12 @@ WeasyPrint (a maintained HTML/CSS-to-PDF library) needs Pango from the system; w
 the views answer with a clear page instead of a server error.
 """
 
+import io
 import logging
 import mimetypes
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -73,13 +77,63 @@ def html_to_pdf(html: str, *, base_url: str, files: dict[str, Path] | None = Non
     return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=StaticFilesOnly()).write_pdf()
 
 
+# Below this many sheets a document is laid out in one process: starting others costs more.
+SHEETS_PER_PART = 40
+
+
+def _part_to_pdf(html: str, base_url: str, files) -> bytes:
+    return html_to_pdf(html, base_url=base_url, files=files)
+
+
+def parts_to_pdf(parts: list[str], *, base_url: str, files: dict[str, Path] | None = None) -> bytes:
+    """Documents of independent sheets (all certificates of a decision), each part laid out in its own
+    process on every core, then joined page after page: WeasyPrint uses one core, and hundreds of
+    sheets would take minutes. Each part embeds its own subset of the fonts."""
+    if len(parts) == 1:
+        return html_to_pdf(parts[0], base_url=base_url, files=files)
+    _weasyprint()  # a missing engine is said once, here, not by each process
+    from pypdf import PdfReader, PdfWriter
+
+    workers = min(len(parts), os.cpu_count() or 1)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        pdfs = list(pool.map(_part_to_pdf, parts, [base_url] * len(parts), [files] * len(parts)))
+    writer = PdfWriter()
+    for content in pdfs:
+        writer.append(PdfReader(io.BytesIO(content)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _parts(template_name: str, context: dict, request, split: str | None) -> list[str]:
+    """The document's HTML, or with `split` (the context's list of sheets) one HTML per part of it."""
+    sheets = context.get(split) if split else None
+    if not sheets or len(sheets) < 2 * SHEETS_PER_PART:
+        return [render_to_string(template_name, {**context, "for_pdf": True}, request=request)]
+    count = min(os.cpu_count() or 1, len(sheets) // SHEETS_PER_PART)
+    size = -(-len(sheets) // count)
+    return [
+        render_to_string(
+            template_name, {**context, split: sheets[start : start + size], "for_pdf": True}, request=request
+        )
+        for start in range(0, len(sheets), size)
+    ]
+
+
 def pdf_response(
-    request, template_name: str, context: dict, *, filename: str, files: dict[str, Path] | None = None
+    request,
+    template_name: str,
+    context: dict,
+    *,
+    filename: str,
+    files: dict[str, Path] | None = None,
+    split: str | None = None,
 ) -> HttpResponse:
-    """The document as a PDF download, or a page that says why there is none."""
-    html = render_to_string(template_name, {**context, "for_pdf": True}, request=request)
+    """The document as a PDF download, or a page that says why there is none. `split` names the
+    context's list of sheets (each `<article class="sheet">`) to lay out on every core."""
+    parts = _parts(template_name, context, request, split)
     try:
-        pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"), files=files)
+        pdf = parts_to_pdf(parts, base_url=request.build_absolute_uri("/"), files=files)
     except PdfEngineMissing as error:
         logger.error("PDF engine missing: %s", error)
         return render(

@@ -1,6 +1,7 @@
 """The households of a generated province (`manage.py generate_province`, see scenario/generator.py):
 people with names, sexes, birth years and citizen IDs, memberships, and for every year a decided
-review whose income drifts around the poverty line. Written through `core.generation.BulkTable`."""
+review whose income drifts around the poverty line, with a certificate for each poor and near-poor
+household. Written through `core.generation.BulkTable`."""
 
 import datetime
 
@@ -11,6 +12,7 @@ from core.generation import BulkTable, Run, reset_sequences
 from core.text import fold
 from households import poverty, procedure
 from households.models import (
+    Certificate,
     Deprivation,
     Household,
     HouseholdReview,
@@ -119,6 +121,7 @@ def generate_households(run: Run, communes: list[Commune], *, households: int, p
         ],
     )
     deprivations = BulkTable(Deprivation, ["review", "indicator"])
+    certificates = BulkTable(Certificate, ["review", "commune", "year", "number", "issued_on"])
     per_commune = households // len(communes)
     serial = 0
     for number, commune in enumerate(communes, start=1):
@@ -132,9 +135,11 @@ def generate_households(run: Run, communes: list[Commune], *, households: int, p
                 state=ReviewRound.State.REPORTED,
                 posting_ends_on=datetime.date(year, 11, 20),
                 decided_on=datetime.date(year, 12, 10),
+                decision_number=f"{100 + year % 100}/QĐ-UBND",
             )
             for year in run.years
         }
+        certified = dict.fromkeys(run.years, 0)  # the last certificate number of each year's decision
         line = standard.income_lines[commune.area_type]
         for h in range(per_commune):
             female_head = run.random.random() < 0.2
@@ -205,16 +210,25 @@ def generate_households(run: Run, communes: list[Commune], *, households: int, p
                 )
                 for key in deprived:
                     deprivations.add(review_id, key)
+                if category in (poverty.POOR, poverty.NEAR_POOR):
+                    certified[year] += 1
+                    certificates.add(
+                        review_id,
+                        commune.id,
+                        rounds[year].list_year,
+                        certified[year],
+                        rounds[year].decided_on,
+                    )
         if number % max(1, len(communes) // 20) == 0 or number == len(communes):
             done = round(20 * number / len(communes))
             run.say(
                 f"[{'#' * done}{'.' * (20 - done)}] {number}/{len(communes)} communes: "
                 f"{household_table.next_id - 1:,} households …"
             )
-    for table in (household_table, people, members, reviews, deprivations):
+    for table in (household_table, people, members, reviews, deprivations, certificates):
         table.flush()
         run.counts[table.model._meta.model_name] = table.written
-    reset_sequences([Household, Person, Member, HouseholdReview, Deprivation])
+    reset_sequences([Household, Person, Member, HouseholdReview, Deprivation, Certificate])
     run.counts["reviewround"] = len(communes) * len(run.years)
     run.say(
         f"{household_table.written:,} households, {people.written:,} people, {reviews.written:,} reviews, "

@@ -73,7 +73,7 @@ def household_list(request):
 def _timeline(household):
     """Each list year's decided category, the reviews behind it, and the move from the previous lists."""
     reviews = (
-        household.reviews.select_related("round", "surveyed_by")
+        household.reviews.select_related("round", "surveyed_by", "certificate")
         .prefetch_related("deprivations")
         .order_by("-round__list_year", "-round__decided_on", "-pk")
     )

@@ -3,10 +3,10 @@ against each household's previous category (`poverty.recognition_lists`)."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Case, F, OuterRef, Prefetch, Q, Subquery, When
 
 from households import poverty
-from households.models import HouseholdReview, PovertyCause, ReviewRound
+from households.models import HouseholdReview, Member, PovertyCause, Relation, ReviewRound
 
 
 @dataclass
@@ -34,9 +34,22 @@ def previous_reviews(review_round: ReviewRound):
     )
 
 
-def recognition_lists(review_round: ReviewRound) -> list[RecognitionList]:
+def listed_members(on, lookup: str = "household__members"):
+    """A household's members on the day `on` with their people, the head first, as the decision's
+    annexes and the certificates list them: a prefetch along `lookup` to `listed_members`."""
+    members = (
+        Member.objects.on(on)
+        .select_related("person")
+        .order_by(Case(When(relation=Relation.HEAD, then=0), default=1), "person__birth_year", "pk")
+    )
+    return Prefetch(lookup, queryset=members, to_attr="listed_members")
+
+
+def recognition_lists(review_round: ReviewRound, *, with_members: bool = False) -> list[RecognitionList]:
     """The three lists of a decided round (empty before the decision), each in list order (village,
-    household code); two queries: the reviews with their previous category, and their causes."""
+    household code); two queries: the reviews with their previous category, and their causes.
+    `with_members`: two more, each household's members on the decision's day (`listed_members`) and
+    the reviews' deprivations, for the decision's annexes."""
     lists = [RecognitionList(key, poverty.RECOGNITION_LIST_LABELS[key]) for key in poverty.RECOGNITION_LISTS]
     if not review_round.is_decided:
         return lists
@@ -46,6 +59,8 @@ def recognition_lists(review_round: ReviewRound) -> list[RecognitionList]:
         .prefetch_related(Prefetch("causes", queryset=PovertyCause.objects.order_by("cause")))
         .order_by("household__village__name", "household__code", "pk")
     )
+    if with_members:
+        reviews = reviews.prefetch_related(listed_members(review_round.decided_on), "deprivations")
     by_key = {entry.key: entry for entry in lists}
     for review in reviews:
         for key in poverty.recognition_lists(review.previous_category, review.category):

@@ -3,6 +3,7 @@ from django.urls import path
 from households import (
     application_papers,
     application_views,
+    decision_views,
     documents,
     exports,
     household_views,
@@ -161,6 +162,27 @@ urlpatterns = [
         name="round_minutes_pdf",
     ),
     # - papers 4, 5: the chairman's decision with its annexes, the certificates
+    path("rounds/<int:pk>/decision/", decision_views.round_decision, name="round_decision"),
+    path(
+        "rounds/<int:pk>/decision.pdf",
+        decision_views.round_decision,
+        {"as_pdf": True},
+        name="round_decision_pdf",
+    ),
+    path("rounds/<int:pk>/certificates/", decision_views.round_certificates, name="round_certificates"),
+    path(
+        "rounds/<int:pk>/certificates.pdf",
+        decision_views.round_certificates,
+        {"as_pdf": True},
+        name="round_certificates_pdf",
+    ),
+    path("reviews/<int:pk>/certificate/", decision_views.review_certificate, name="review_certificate"),
+    path(
+        "reviews/<int:pk>/certificate.pdf",
+        decision_views.review_certificate,
+        {"as_pdf": True},
+        name="review_certificate_pdf",
+    ),
     # - paper 7: the report tables
     path(
         "communes/<int:pk>/report-tables/", report_tables.commune_report_tables, name="commune_report_tables"

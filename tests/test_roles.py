@@ -39,6 +39,7 @@ from communes.models import Commune, District, Profile, Role
 from core.scoped_admin import ScopedAdminMixin
 from households.models import (
     ApplicationComplaint,
+    Certificate,
     Complaint,
     Household,
     HouseholdReview,
@@ -194,6 +195,12 @@ EXPECTATIONS = {
     "households:export": Expect(None),
     "households:round_xlsx": Expect("round"),
     "households:round_recognition_xlsx": Expect("round"),
+    "households:round_decision": Expect("round"),
+    "households:round_decision_pdf": Expect("round"),
+    "households:round_certificates": Expect("round"),
+    "households:round_certificates_pdf": Expect("round"),
+    "households:review_certificate": Expect("certificate"),
+    "households:review_certificate_pdf": Expect("certificate"),
     "households:imports": Expect(None),
     "households:household_request": post_only("household", HOUSEHOLDS),
     "households:commune_requests": Expect("commune", get=READ, post=HOUSEHOLDS),
@@ -311,6 +318,9 @@ def _records(commune, *, mission, assignment, province):
         "round": {"pk": review.round_id},
         "complaint": {"pk": review.round_id, "complaint_pk": complaint.pk},
         "review": {"pk": review.pk},
+        "certificate": {
+            "pk": Certificate.objects.filter(review__round=review.round).earliest("number").review_id
+        },
         "meeting": {"pk": meeting.pk},
         "meeting_village": {"pk": meeting.round_id, "village_pk": meeting.village_id},
         "request": {"pk": review_request.pk},
@@ -563,8 +573,8 @@ CITIZEN_IDS = {
     "viewer": "none",
     "no_profile": "none",
 }
-# The printed list of poor households is posted and handed around: every role sees it masked, in
-# print, in PDF and in the document's workbook.
+# The printed list of poor households, the chairman's decision and the certificates are posted and
+# handed around: every role sees them masked, in print, in PDF and in the document's workbook.
 DOCUMENTS = {
     "assistance:mission_report",
     "assistance:mission_report_pdf",
@@ -579,6 +589,13 @@ DOCUMENTS = {
     "households:application_decision",
     "households:application_decision_pdf",
     "households:application_decision_xlsx",
+    "households:round_decision",
+    "households:round_decision_pdf",
+    "households:round_recognition_xlsx",
+    "households:round_certificates",
+    "households:round_certificates_pdf",
+    "households:review_certificate",
+    "households:review_certificate_pdf",
 }
 GET_FORM = re.compile(r'<form\b[^>]*method="get"[^>]*>(.*?)</form>', re.S | re.I)
 FIELD_NAME = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')

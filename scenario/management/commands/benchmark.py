@@ -103,6 +103,20 @@ class Command(BaseCommand):
                 {},
             ),
             ("households XLSX export", officer, "households:export", [], self.export_filter(20_000)),
+            (
+                "decision with annexes (PDF)",
+                officer,
+                "households:round_decision_pdf",
+                [round_.pk],
+                {},
+            ),
+            (
+                "all certificates of a decision (PDF)",
+                officer,
+                "households:round_certificates_pdf",
+                [round_.pk],
+                {},
+            ),
         ]
         if only:
             pages = [page for page in pages if any(word in page[0] for word in only)]
