@@ -104,8 +104,8 @@ def figures_by(households, year: int, group_by: tuple[str, ...] = ()) -> dict:
     households on the register in either year by (key, on the register each year, category each year,
     poor in earlier lists: re-poverty) and Python adds up the few rows."""
     now, before = on_register_in(year), on_register_in(year - 1)
-    poor_earlier = HouseholdReview.objects.filter(
-        household=OuterRef("pk"), counting_year__lt=year - 1, category=poverty.POOR
+    poor_earlier = HouseholdReview.objects.of_household().filter(
+        counting_year__lt=year - 1, category=poverty.POOR
     )
     rows = (
         households.filter(now | before)
