@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from communes.models import Commune, Village
+from core.text import fold
 from households.models import Household, Member
 from households.procedure import date_text
 from households.services import lock_commune, require_writer
@@ -34,6 +36,16 @@ def carried_code(household: Household) -> str:
     """The household's code in the new commune: its old code after its old commune's code, unique
     among the former communes' households and traceable to the old record."""
     return f"{household.commune.code}-{household.code}"
+
+
+def carried_address(household: Household, commune: Commune) -> str:
+    """The household's address in the new commune: an address ending in its old commune ("…, xã Mường
+    Hoong") ends in the new one; any other is kept as written."""
+    before, comma, last = household.address.rpartition(",")
+    with translation.override("vi"):
+        old_commune = f"{household.commune.get_kind_display()} {household.commune.name}"
+        new_commune = f"{commune.get_kind_display().lower()} {commune.name}"
+    return f"{before}, {new_commune}" if comma and fold(last) == fold(old_commune) else household.address
 
 
 @transaction.atomic
@@ -86,7 +98,7 @@ def carry_households_over(*, commune: Commune, on: datetime.date | None = None, 
                 village_id=villages[old.village_id],
                 code=carried_code(old),
                 head_name=old.head_name,
-                address=old.address,
+                address=carried_address(old, commune),
                 area_type=old.area_type or commune.area_type,
                 ethnicity=old.ethnicity,
                 main_livelihood=old.main_livelihood,

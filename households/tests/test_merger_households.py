@@ -11,7 +11,7 @@ from django.urls import reverse
 from communes import demo as communes_demo
 from communes.demo import MERGER_DATE
 from communes.models import Commune, Role
-from households import poverty, recognition, services
+from households import poverty, recognition, services, summaries
 from households.merger_services import carry_households_over
 from households.models import Certificate, Household, HouseholdReview, Member, ReviewRound
 from households.models.requests import households_to_review
@@ -39,7 +39,8 @@ def old_households(geography):
     households = []
     for commune in (geography["muong_hoong"], geography["ngoc_linh_old"]):
         village = "Làng Mới" if commune == geography["muong_hoong"] else "Thôn 1"
-        pair = [make_household(commune, code, village_name=village) for code in ("01", "02")]
+        address = f"{village}, xã {commune.name}"
+        pair = [make_household(commune, code, village_name=village, address=address) for code in ("01", "02")]
         for household in pair:
             for relation, name in (("head", household.head_name), ("child", "Y Nhung")):
                 Member.objects.create(
@@ -66,6 +67,7 @@ def test_carry_over_keeps_the_counts_and_moves_the_members(geography, old_househ
     for household in new:
         old = household.carried_from
         assert household.head_name == old.head_name
+        assert household.address == f"{old.village.name}, xã Ngọc Linh"
         assert household.registered_on == MERGER_DATE and old.ended_on == MERGER_DATE
         assert household.village.predecessors.get() == old.village
         assert sorted(household.members.current().values_list("person", "relation")) == sorted(
@@ -141,6 +143,20 @@ def test_the_previous_category_follows_the_link(geography, old_households):
         poverty.POOR,
         poverty.NEAR_POOR,
     }
+
+
+def test_a_years_figures_move_to_the_merged_commune_that_holds_its_households_at_year_end(
+    geography, old_households
+):
+    carry(geography)
+    old = Household.objects.filter(commune=geography["muong_hoong"])
+    new = Household.objects.filter(commune=geography["ngoc_linh_new"])
+
+    assert summaries.years_with_decisions(old) == []  # the lists of 2025 count where the households are
+    assert summaries.years_with_decisions(new) == [2025]
+    figures = summaries.figures_by(new, 2025)[()]
+    assert (figures.households, figures.poor, figures.near_poor) == (4, 2, 2)
+    assert not summaries.figures_by(old, 2025)
 
 
 def test_the_merged_communes_first_review_starts_from_the_old_lists(geography, old_households):
