@@ -368,7 +368,8 @@ def seed_farm_average(commune: Commune, households: list[Household], officer) ->
             (
                 StatusApplication.State.RECOGNISED,
                 datetime.date(2022, 8, 29),
-                {"decision_number": f"{120 + number}/QĐ-UBND"},
+                # Numbered in 2022 before the decision of the late-2022 review (122/QĐ-UBND).
+                {"decision_number": f"{110 + number}/QĐ-UBND"},
             ),
         ):
             application_services.move_application(
