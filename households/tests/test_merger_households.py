@@ -304,3 +304,20 @@ def test_the_demo_merged_commune_holds_its_decided_review_of_late_2025(django_db
             assert len(numbers) == len(set(numbers)) == 6
         lists = {entry.key: len(entry.reviews) for entry in recognition.recognition_lists(review_round)}
         assert lists[poverty.POOR_AND_NEAR_POOR_LIST] and lists[poverty.ESCAPED_POVERTY_LIST]
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_the_carry_over_runs_a_constant_number_of_queries(geography, django_assert_num_queries, count):
+    for commune in (geography["muong_hoong"], geography["ngoc_linh_old"]):
+        village = "Làng Mới" if commune == geography["muong_hoong"] else "Thôn 1"
+        for n in range(count):
+            household = make_household(commune, f"H{n:03d}", village_name=village)
+            Member.objects.create(household=household, person=make_person(f"Y {n}"), relation="head")
+    by = writer()
+    # The predecessors, the commune locked, the villages' successors, the households, their members
+    # (5); the new households and their history, the old ones ended and their history, the old
+    # memberships ended and their history, the new ones and their history (8), in a savepoint (2).
+    # (Beyond a batch of rows, the bulk writes split into batches: SQLite takes 999 parameters.)
+    with django_assert_num_queries(15):
+        carried = carry_households_over(commune=geography["ngoc_linh_new"], by=by)
+    assert carried.households == 2 * count
