@@ -112,6 +112,7 @@ class HouseholdAdmin(ScopedModelAdmin):
     list_select_related = ["village", "commune"]
     search_fields = ["code", "head_name", "head_name_folded"]
     autocomplete_fields = ["commune", "village"]
+    readonly_fields = ["carried_from"]  # written by the merger's carry-over (households.merger_services)
     inlines = [MemberInline, CategoryHistoryInline]
 
 

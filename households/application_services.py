@@ -31,10 +31,10 @@ ApplicationKind = StatusApplication.Kind
 
 def _latest_list(household: Household, on: datetime.date) -> tuple[str, int] | None:
     """The household's category on `on`: that of its latest decided review counting in that year or
-    before, with the year it counts in."""
+    before (or of its old record's, if carried over by a merger), with the year it counts in."""
     return (
         HouseholdReview.objects.latest_lists_first(up_to=on.year)
-        .filter(household=household)
+        .filter(household__in=household.record_ids)
         .values_list("category", "counting_year")
         .first()
     )

@@ -1,6 +1,8 @@
 """Demo households of Mường Hoong and Ngọc Linh (the communes before the 2025 merger), with members and
-the decided periodic reviews of late 2021 and late 2022, which make the lists of 2022 and 2023 (the
-mission of August 2022 worked from the first), made through the same services as the pages.
+the decided periodic reviews of late 2021 to late 2024, which make the lists of 2022 to 2025 (the
+mission of August 2022 worked from the first); on 1/7/2025 the households are carried over to the
+merged Xã Ngọc Linh, whose first periodic review, of late 2025, makes the lists of 2026. All of it made
+through the same services as the pages.
 
 Figures are invented but believable for two very poor mountain communes: about half the households
 poor in the lists of 2022, fewer in 2023, with some households moving between categories. Every draw
@@ -16,6 +18,7 @@ from django.contrib.auth import get_user_model
 from communes import demo as communes_demo
 from communes.models import Commune, Profile, Role
 from households import application_services, meeting_services, poverty, request_services, services
+from households.merger_services import carried_code, carry_households_over
 from households.models import (
     Attendee,
     CauseOfPoverty,
@@ -32,7 +35,8 @@ from households.models import (
 )
 
 HOUSEHOLDS_PER_VILLAGE = 14
-LIST_YEARS = (2022, 2023)  # made by the periodic reviews of late 2021 and late 2022
+LIST_YEARS = (2022, 2023, 2024, 2025)  # made by the old communes' periodic reviews of late 2021 to 2024
+MERGED_LIST_YEAR = 2026  # made by the merged commune's first periodic review, of late 2025
 ETHNICITY = "Xơ Đăng"
 MALE_NAMES = [
     "Phiên",
@@ -73,11 +77,19 @@ STEP_DATES = {  # the legal steps of the periodic review, within 1 September –
     ReviewRound.State.APPROVED: (12, 5),
     ReviewRound.State.REPORTED: (12, 12),
 }
-# The commune chairman who signs the decisions recognising each year's lists (an invented name).
+# The commune chairmen who sign the decisions recognising each year's lists (invented names): the
+# old communes' (numbers 1xx/QĐ-UBND), then the merged commune's, which numbers its papers from 1/7/2025.
 SIGNER = "Y Thị Hoa"
+MERGED_SIGNER = "Đinh Văn Thiết"
+MERGED_DECISION_NUMBER = "15/QĐ-UBND"
 OFFICERS = {
     communes_demo.MUONG_HOONG["code"]: ("mh_canbo", "A Dũng", "Công chức Văn hóa - Xã hội xã Mường Hoong"),
     communes_demo.NGOC_LINH_OLD["code"]: ("nl_canbo", "Y Hoa", "Công chức Văn hóa - Xã hội xã Ngọc Linh"),
+    communes_demo.NGOC_LINH_NEW["code"]: (
+        "xnl_canbo",
+        "Hồ Thị Lệ",
+        "Công chức Văn hóa - Xã hội xã Ngọc Linh",
+    ),
 }
 
 
@@ -86,12 +98,18 @@ def _pick(rng: random.Random, weights: dict[str, int]) -> str:
 
 
 def categories_of(code: str) -> dict[int, str]:
-    """The household's category in each of the lists of LIST_YEARS."""
+    """The household's category in each of the lists of LIST_YEARS and MERGED_LIST_YEAR."""
     rng = random.Random(f"path-{code}")
     path = {LIST_YEARS[0]: _pick(rng, FIRST_YEAR)}
-    for year in LIST_YEARS[1:]:
+    for year in (*LIST_YEARS[1:], MERGED_LIST_YEAR):
         path[year] = _pick(rng, NEXT_YEAR[path[year - 1]])
     return path
+
+
+def demo_key(household: Household) -> str:
+    """The seed of a household's draws: "commune code-household code", which a household carried over
+    by the merger has as its code, so its path goes on from its old record's."""
+    return household.code if household.carried_from_id else carried_code(household)
 
 
 def answers_for(code: str, year: int, category: str) -> dict:
@@ -237,8 +255,18 @@ def hold_village_meetings(review_round: ReviewRound, *, by, on: datetime.date, p
         meeting_services.record_meeting(meeting=meeting, agreeing=agreeing, by=by)
 
 
-def seed_round(commune: Commune, list_year: int, households: list[Household], officer) -> None:
-    """The periodic review held in late `list_year` − 1, which makes the lists of `list_year`."""
+def seed_round(
+    commune: Commune,
+    list_year: int,
+    households: list[Household],
+    officer,
+    *,
+    decision_number: str = "",
+    signer: str = SIGNER,
+) -> None:
+    """The periodic review held in late `list_year` − 1, which makes the lists of `list_year`, through
+    the steps of its procedure (the district's opinion only before the two-level government); decided
+    by `signer`'s decision `decision_number` (by default 1yy/QĐ-UBND, yy the year)."""
     year = list_year - 1
     if ReviewRound.objects.filter(commune=commune, year=year, kind=ReviewRound.Kind.PERIODIC).exists():
         return
@@ -251,14 +279,14 @@ def seed_round(commune: Commune, list_year: int, households: list[Household], of
     services.list_households(review_round=review_round, households=households, by=officer)
     services.move_round(review_round=review_round, to_state=State.SURVEY, by=officer, on=on(State.SURVEY))
     review_round.refresh_from_db()
-    for review in review_round.reviews.select_related("household", "round"):
-        category = categories_of(f"{commune.code}-{review.household.code}")[list_year]
-        answers = answers_for(f"{commune.code}-{review.household.code}", list_year, category)
+    for review in review_round.reviews.select_related("household__commune", "round"):
+        key = demo_key(review.household)
+        category = categories_of(key)[list_year]
         services.record_survey(
             review=review,
-            **answers,
+            **answers_for(key, list_year, category),
             evidence="Phiếu B2 do rà soát viên thôn điền, chủ hộ ký xác nhận.",
-            facts=facts_for(review.household, f"{commune.code}-{review.household.code}", year, category),
+            facts=facts_for(review.household, key, year, category),
             by=officer,
             on=on(State.SURVEY) + datetime.timedelta(days=review.household.pk % 30),
         )
@@ -289,19 +317,26 @@ def seed_round(commune: Commune, list_year: int, households: list[Household], of
         on=on(State.PUBLIC_POSTING),
         note="Niêm yết tại trụ sở UBND xã và nhà văn hóa các thôn.",
     )
-    for state, note in (
-        (
-            State.DISTRICT_OPINION,
-            "Báo cáo, xin ý kiến Chủ tịch UBND huyện Đắk Glei; huyện thống nhất kết quả.",
-        ),
-        (State.APPROVED, "Chủ tịch UBND xã quyết định công nhận danh sách hộ nghèo, hộ cận nghèo."),
-        (State.REPORTED, "Báo cáo Chủ tịch UBND huyện Đắk Glei."),
-    ):
+    # Before 1/7/2025 the commune asked the district chairman's opinion and reported to the district;
+    # since, it decides and reports to the province.
+    reported_to = (
+        f"Chủ tịch UBND huyện {commune.district.name}"
+        if commune.district
+        else f"UBND tỉnh {commune.province.name}"
+    )
+    notes = {
+        State.DISTRICT_OPINION: f"Báo cáo, xin ý kiến {reported_to}; huyện thống nhất kết quả.",
+        State.APPROVED: "Chủ tịch UBND xã quyết định công nhận danh sách hộ nghèo, hộ cận nghèo.",
+        State.REPORTED: f"Báo cáo {reported_to}.",
+    }
+    steps = review_round.procedure.steps()
+    for state in steps[steps.index(State.PUBLIC_POSTING) + 1 :]:
+        note = notes[state]
         decision = (
             {
-                "decision_number": f"{100 + year % 100}/QĐ-UBND",
+                "decision_number": decision_number or f"{100 + year % 100}/QĐ-UBND",
                 "decision_on": on(state),
-                "decision_signer": SIGNER,
+                "decision_signer": signer,
             }
             if state == State.APPROVED
             else {}
@@ -335,7 +370,8 @@ def seed_farm_average(commune: Commune, households: list[Household], officer) ->
             (
                 StatusApplication.State.RECOGNISED,
                 datetime.date(2022, 8, 29),
-                {"decision_number": f"{120 + number}/QĐ-UBND"},
+                # Numbered in 2022 before the decision of the late-2022 review (122/QĐ-UBND).
+                {"decision_number": f"{110 + number}/QĐ-UBND"},
             ),
         ):
             application_services.move_application(
@@ -466,6 +502,22 @@ def seed_refusal_and_complaint(commune: Commune, households: list[Household], of
         complaint.save()
 
 
+def seed_merged_commune() -> None:
+    """The households carried over to Xã Ngọc Linh on the merger date, and its review of late 2025."""
+    commune = Commune.objects.get(code=communes_demo.NGOC_LINH_NEW["code"])
+    officer = _officer(commune)
+    carry_households_over(commune=commune, on=communes_demo.MERGER_DATE, by=officer)
+    households = list(commune.households.existing_in(MERGED_LIST_YEAR - 1))
+    seed_round(
+        commune,
+        MERGED_LIST_YEAR,
+        households,
+        officer,
+        decision_number=MERGED_DECISION_NUMBER,
+        signer=MERGED_SIGNER,
+    )
+
+
 def seed() -> None:
     for data in (communes_demo.MUONG_HOONG, communes_demo.NGOC_LINH_OLD):
         commune = Commune.objects.get(code=data["code"])
@@ -477,3 +529,4 @@ def seed() -> None:
         seed_application_papers(commune, households, officer)
         seed_move(households, officer)
         seed_refusal_and_complaint(commune, households, officer)
+    seed_merged_commune()

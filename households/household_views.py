@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -71,9 +71,11 @@ def household_list(request):
 
 
 def _timeline(household):
-    """Each list year's decided category, the reviews behind it, and the move from the previous lists."""
+    """Each list year's decided category, the reviews behind it, and the move from the previous lists;
+    a household carried over by a merger continues the timeline of its old record."""
     reviews = (
-        household.reviews.select_related("round", "surveyed_by", "certificate")
+        HouseholdReview.objects.filter(household__in=household.record_ids)
+        .select_related("round", "surveyed_by", "certificate")
         .prefetch_related("deprivations")
         .order_by("-round__list_year", "-round__decided_on", "-pk")
     )
@@ -103,6 +105,10 @@ def household_detail(request, pk):
             "current_members": [m for m in members if m.left_on is None],
             "past_members": [m for m in members if m.left_on is not None],
             "timeline": _timeline(household),
+            # The records before and after a commune merger, those the user sees (one query).
+            "merger_records": households_for(request.user)
+            .filter(Q(pk=household.carried_from_id) | Q(carried_from=household))
+            .select_related("commune"),
             "applications": household.applications.select_related("person"),
             "can_write": can_write(request.user),
             "review_requests": household.review_requests.select_related("review_round"),

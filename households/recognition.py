@@ -3,7 +3,7 @@ against each household's previous category (`poverty.recognition_lists`)."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, F, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models import Case, F, Prefetch, Q, Subquery, When
 
 from households import poverty
 from households.models import HouseholdReview, Member, PovertyCause, Relation, ReviewRound
@@ -18,12 +18,12 @@ class RecognitionList:
 
 def previous_reviews(review_round: ReviewRound):
     """Per household of the round, the decided review decided just before this round's decision, for
-    the lists of this round's year or of the year before."""
+    the lists of this round's year or of the year before (those of its old record, for a household
+    carried over by a merger)."""
     year = review_round.list_year
     return (
-        HouseholdReview.objects.filter(
-            household=OuterRef("household"), round__state__in=ReviewRound.DECIDED_STATES
-        )
+        HouseholdReview.objects.of_household("household")
+        .filter(round__state__in=ReviewRound.DECIDED_STATES)
         .filter(round__list_year__in=(year - 1, year))
         .exclude(round=review_round.pk)
         .filter(

@@ -179,8 +179,8 @@ def figures_by(households, year: int, group_by: tuple[str, ...] = (), *, persons
     grouped query counts the members at the end of `year` by key and category: joining the members
     into the first would need distinct counts, ten times slower over a province."""
     now, before = on_register_in(year), on_register_in(year - 1)
-    poor_earlier = HouseholdReview.objects.filter(
-        household=OuterRef("pk"), counting_year__lt=year - 1, category=poverty.POOR
+    poor_earlier = HouseholdReview.objects.of_household().filter(
+        counting_year__lt=year - 1, category=poverty.POOR
     )
     rows = (
         households.filter(now | before)
@@ -491,8 +491,14 @@ def _today_unit(commune: Commune) -> Commune:
 
 def years_with_decisions(households) -> list[int]:
     """The list years for which some of `households` have a decided review, newest first: the few
-    years of decided rounds, each kept if one of its counting reviews is of these households."""
-    reviewed = HouseholdReview.objects.filter(counting_year=OuterRef("list_year"), household__in=households)
+    years of decided rounds, each kept if one of its counting reviews is of these households. A commune
+    merger moves a year's figures to the new commune when it carries the households over before the
+    year ends: the old records' reviews count there, for the households carried over to them."""
+    carried_by_year_end = Q(household__carried_to__registered_on__year__lte=OuterRef("list_year"))
+    reviewed = HouseholdReview.objects.filter(counting_year=OuterRef("list_year")).filter(
+        (Q(household__in=households) & ~carried_by_year_end)
+        | (Q(household__carried_to__in=households) & carried_by_year_end)
+    )
     return list(
         ReviewRound.objects.filter(state__in=ReviewRound.DECIDED_STATES)
         .filter(Exists(reviewed))

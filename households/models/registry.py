@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -55,28 +56,42 @@ class HouseholdQuerySet(models.QuerySet):
         """Annotates `name`: the category that counts in `year` (None if not reviewed); `name`_review: its id.
 
         A join on the one review per household that counts in the year (`counting_year`), so filters
-        and aggregates over a whole province stay one pass. With `alias=True` they are only usable in
-        filters and aggregates (not selected, not grouped by).
+        and aggregates over a whole province stay one pass. A household carried over by a commune
+        merger with no review of its own counting in the year has that of its old record (a second
+        join). With `alias=True` they are only usable in filters and aggregates (not selected, not
+        grouped by).
         """
-        relation = f"{name}_counting"
+        own, carried = f"{name}_counting", f"{name}_carried"
         query = self.alias(
-            **{relation: models.FilteredRelation("reviews", condition=Q(reviews__counting_year=year))}
+            **{
+                own: models.FilteredRelation("reviews", condition=Q(reviews__counting_year=year)),
+                carried: models.FilteredRelation(
+                    "carried_from__reviews", condition=Q(carried_from__reviews__counting_year=year)
+                ),
+            }
         )
-        expressions = {name: models.F(f"{relation}__category"), f"{name}_review": models.F(f"{relation}__pk")}
+        expressions = {
+            name: Coalesce(f"{own}__category", f"{carried}__category"),
+            f"{name}_review": Coalesce(f"{own}__pk", f"{carried}__pk"),
+        }
         return query.alias(**expressions) if alias else query.annotate(**expressions)
 
     def in_category(self, category: str, year: int | None = None):
         """Households whose latest category (the one that counts in `year`, if given) is `category`;
-        "none": households with no decided review (in `year`). Set-based: no subquery per household."""
+        "none": households with no decided review (in `year`). Set-based: no subquery per household.
+        A household carried over by a merger with no counting review of its own (in `year`) has its old
+        record's."""
         counting = _reviews().objects.counting(year)
+        counted = counting.values("household")
+        if category == "none":
+            return self.exclude(pk__in=counted).exclude(carried_from__in=counted)
         if not year:
             later = _reviews().objects.filter(
                 household=models.OuterRef("household"), counting_year__gt=models.OuterRef("counting_year")
             )
             counting = counting.exclude(models.Exists(later))
-        if category == "none":
-            return self.exclude(pk__in=counting.values("household"))
-        return self.filter(pk__in=counting.filter(category=category).values("household"))
+        matching = counting.filter(category=category).values("household")
+        return self.filter(Q(pk__in=matching) | (Q(carried_from__in=matching) & ~Q(pk__in=counted)))
 
     def search(self, text: str):
         query = self
@@ -86,8 +101,9 @@ class HouseholdQuerySet(models.QuerySet):
 
     def with_latest_category(self):
         """Annotates `latest_category` and `latest_category_year`: the household's category in the
-        latest decided (approved or reported) review, or None if it was never reviewed."""
-        latest = _reviews().objects.latest_lists_first().filter(household=models.OuterRef("pk"))
+        latest decided (approved or reported) review, or None if it was never reviewed (its old
+        record's, for a household carried over by a merger)."""
+        latest = _reviews().objects.of_household().latest_lists_first()
         return self.annotate(
             latest_category=models.Subquery(latest.values("category")[:1]),
             latest_category_year=models.Subquery(latest.values("counting_year")[:1]),
@@ -126,6 +142,17 @@ class Household(models.Model):
         help_text=_(
             "First day it is no longer a household of the commune (moved away, merged with another)."
         ),
+    )
+    # A commune merger carries each household over to the new commune as a new record from the merger
+    # date (households.merger_services): the old one keeps its commune, reviews and lists.
+    carried_from = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        verbose_name=_("carried over from"),
+        help_text=_("The household of the former commune this one continues after a merger."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -166,6 +193,11 @@ class Household(models.Model):
             self.area_type = self.commune.area_type
         if self.registered_on and self.ended_on and self.ended_on <= self.registered_on:
             raise ValidationError({"ended_on": _("The end date must be after the registration date.")})
+
+    @property
+    def record_ids(self) -> list[int]:
+        """Its id, then that of the record it was carried over from by a merger (whose lists it continues)."""
+        return [self.pk] + ([self.carried_from_id] if self.carried_from_id else [])
 
     @property
     def is_farm(self) -> bool:

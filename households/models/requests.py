@@ -3,7 +3,7 @@ poverty), the Phiếu A screening of an applicant, and the list of households to
 lists and the accepted requests make (Circular 07/2021/TT-BLĐTBXH, Appendix I; DOMAIN.md §4)."""
 
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -153,10 +153,10 @@ class ReviewRequest(models.Model):
 def list_category(review_round: ReviewRound, household: str = "pk"):
     """Per household (the outer query's `household` field), its category on the lists the round
     starts from: that of its latest counting review of a year up to the round's (not this round's own
-    result), or None."""
+    result), or None; a household carried over by a merger starts from its old record's lists."""
     latest = (
-        HouseholdReview.objects.latest_lists_first(up_to=review_round.year)
-        .filter(household=OuterRef(household))
+        HouseholdReview.objects.of_household(household)
+        .latest_lists_first(up_to=review_round.year)
         .exclude(round=review_round)
     )
     return Subquery(latest.values("category")[:1])

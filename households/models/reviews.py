@@ -281,6 +281,12 @@ class HouseholdReviewQuerySet(models.QuerySet):
         """The review that counts for a year first: the latest decided (an ad-hoc one after the periodic)."""
         return self.order_by(models.F("round__decided_on").desc(nulls_last=True), "-pk")
 
+    def of_household(self, outer: str = "pk"):
+        """In a subquery: the reviews of the outer query's household (`outer` names it), or of the
+        household it was carried over from by a commune merger, whose lists it continues."""
+        carried_from = "carried_from" if outer == "pk" else f"{outer}__carried_from"
+        return self.filter(Q(household=models.OuterRef(outer)) | Q(household=models.OuterRef(carried_from)))
+
     def counting(self, year: int | None = None):
         """Per household, the one review whose category counts in `year`'s figures (see
         `counting_year`); without a year, those of every year."""

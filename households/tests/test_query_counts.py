@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 
 # Session, user, profile and the issuing body in the header (4), the household with its commune and
 # village, its members with their people, its reviews with rounds and surveyors, their deprivations,
-# farm-average records, its requests with their rounds (6).
-DETAIL_QUERIES = 4 + 6
+# farm-average records, its requests with their rounds, the records before and after a commune merger
+# that the user sees (7).
+DETAIL_QUERIES = 4 + 7
 # Session, user, profile and the issuing body (4), the round, the results counted, the page's count and
 # households with their deprivations counted, the steps, the complaints (6); for a periodic round, the
 # list to review counted (the households on the register with their list category and accepted

@@ -48,7 +48,7 @@ def with_head_renamed(content: bytes) -> tuple[bytes, str]:
     return out.getvalue(), code
 
 
-def assert_goes_round(client, commune):
+def assert_goes_round(client, commune, *, members=True):
     content = exported(client, commune)
     people = sorted(Person.objects.values_list("pk", "full_name", "birth_year", "citizen_id"))
     record = record_of(check(client, commune, upload(content, "xuat.xlsx")))
@@ -57,7 +57,7 @@ def assert_goes_round(client, commune):
     renamed, code = with_head_renamed(content)
     record = record_of(check(client, commune, upload(renamed, "sua.xlsx")))
     assert counts(record) == (True, 0, 1, 0), record.report["rejections"][:5]
-    assert record.report["members_new"] == 0 and record.report["members_updated"] == 1
+    assert record.report["members_new"] == 0 and record.report["members_updated"] == int(members)
     assert sorted(Person.objects.values_list("pk", "full_name", "birth_year", "citizen_id")) == people
     assert Household.objects.filter(commune=commune, code=code).exists()
 
@@ -68,9 +68,11 @@ def test_the_export_of_every_demo_commune_imports_back_unchanged(client_of, depa
     assistance_demo.seed()
     client = client_of(department_admin)
     communes = Commune.objects.filter(households__isnull=False).distinct()
-    assert communes.count() == 2
+    assert communes.count() == 3
+    # Since the merger the old communes' households have no current members (their export holds the
+    # households alone); the merged commune's, where the members now live, go round with them.
     for commune in communes:
-        assert_goes_round(client, commune)
+        assert_goes_round(client, commune, members=commune.predecessors.exists())
 
 
 def test_the_export_of_a_generated_commune_imports_back_unchanged(client_of, department_admin):
