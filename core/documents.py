@@ -57,9 +57,16 @@ UNIT_WORDS = {"commune": "xã", "ward": "phường", "township": "thị trấn",
 
 def commune_committee(commune) -> dict:
     """The issuer of a commune's papers, in the shape `base_print.html` reads: the commune's People's
-    Committee, with no parent body line (Decree 30/2020, Appendix I: local committees have none)."""
+    Committee, with no parent body line (Decree 30/2020, Appendix I: local committees have none), its
+    name on two heading lines ("ỦY BAN NHÂN DÂN" over "XÃ MƯỜNG HOONG")."""
     unit = f"{UNIT_WORDS.get(commune.kind, 'xã')} {commune.name}"
-    return {"parent": None, "full_name": f"Ủy ban nhân dân {unit}", "place_name": commune.name, "unit": unit}
+    return {
+        "parent": None,
+        "full_name": f"Ủy ban nhân dân {unit}",
+        "heading_lines": ["Ủy ban nhân dân", unit],
+        "place_name": commune.name,
+        "unit": unit,
+    }
 
 
 def document_response(

@@ -150,6 +150,13 @@ class ReviewRound(models.Model):
         return self.state in self.DECIDED_STATES
 
     @property
+    def lists_counted_in_commune(self) -> bool:
+        """Whether the commune still holds its households at the end of the lists' year: a year's
+        figures (summaries, report tables) count the households on the register then, so the lists of
+        a commune merged during their year are counted in its successor's figures."""
+        return self.commune.is_active_on(datetime.date(self.list_year, 12, 31))
+
+    @property
     def accepts_answers(self) -> bool:
         """Survey answers are entered during the survey."""
         return self.state == self.State.SURVEY

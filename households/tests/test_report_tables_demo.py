@@ -25,6 +25,8 @@ def test_every_decided_round_of_the_demo_has_its_report_tables_as_pdf(demo, clie
     )
     assert {r.commune.name for r in rounds} >= {"Mường Hoong", "Ngọc Linh"}
     for review_round in rounds:
+        if not review_round.lists_counted_in_commune:
+            continue  # the lists of 2025 of the communes merged on 1/7/2025: see test_merger_households
         commune, year = review_round.commune, review_round.list_year
         for name, pk, place in (
             ("households:commune_report_tables_pdf", commune.pk, f"xã {commune.name}"),
