@@ -386,26 +386,35 @@ def _decide_application(application, steps, officer) -> None:
         )
 
 
-def seed_application_papers(commune: Commune, households: list[Household], officer) -> None:
+def seed_application_papers(
+    commune: Commune,
+    households: list[Household],
+    officer,
+    *,
+    year: int = 2022,
+    list_year: int = 2022,
+    number: str = "125/QĐ-UBND",
+) -> None:
     """Beside the farm households of `seed_farm_average`, so that every paper of the procedure exists in
-    the demo: a low-income worker recognised by the chairman in August 2022, and one refused application
-    of each kind with its reason."""
+    the demo: a low-income worker recognised by the chairman in August of `year` (decision `number`), and one
+    refused application of each kind with its reason; households chosen off the lists of `list_year`."""
     if StatusApplication.objects.filter(
         household__commune=commune, state=StatusApplication.State.REFUSED
     ).exists():
         return
     State = StatusApplication.State
-    off_list = [
-        h
-        for h in households
-        if h.applications.count() == 0
-        and categories_of(f"{commune.code}-{h.code}")[2022] in (poverty.AVERAGE, poverty.NOT_POOR)
-    ]
+    off_list_pks = set(
+        Household.objects.filter(pk__in=[h.pk for h in households])
+        .with_category_in(list_year)
+        .filter(year_category__in=(poverty.AVERAGE, poverty.NOT_POOR), applications__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    off_list = [h for h in households if h.pk in off_list_pks]
     workers = [
         (h, m.person)
         for h in off_list
         for m in h.members.current().select_related("person").order_by("pk")
-        if m.person.is_of_working_age(2022) and m.person.is_working
+        if m.person.is_of_working_age(year) and m.person.is_working
     ]
     refused = "Thu nhập bình quân đầu người ({amount} đồng/tháng) cao hơn mức sống trung bình theo quy định."
     for (household, worker), income, steps in (
@@ -413,22 +422,22 @@ def seed_application_papers(commune: Commune, households: list[Household], offic
             workers[0],
             1_800_000,
             [
-                (State.POSTED, datetime.date(2022, 8, 15), {}),
-                (State.RECHECKED, datetime.date(2022, 8, 22), {}),
-                (State.RECOGNISED, datetime.date(2022, 8, 29), {"decision_number": "125/QĐ-UBND"}),
+                (State.POSTED, datetime.date(year, 8, 15), {}),
+                (State.RECHECKED, datetime.date(year, 8, 22), {}),
+                (State.RECOGNISED, datetime.date(year, 8, 29), {"decision_number": number}),
             ],
         ),
         (
             next(w for w in workers if w[0] != workers[0][0]),
             4_500_000,
-            [(State.REFUSED, datetime.date(2022, 8, 19), {"reason": refused.format(amount="4.500.000")})],
+            [(State.REFUSED, datetime.date(year, 8, 19), {"reason": refused.format(amount="4.500.000")})],
         ),
     ):
         application = application_services.record_application(
             household=household,
             kind=StatusApplication.Kind.LOW_INCOME_WORKER,
             person=worker,
-            requested_on=datetime.date(2022, 8, 12),
+            requested_on=datetime.date(year, 8, 12),
             income_12_months=12 * income,
             member_count=1,
             by=officer,
@@ -437,14 +446,14 @@ def seed_application_papers(commune: Commune, households: list[Household], offic
     farm = next(h for h in off_list if h.is_farm and h not in {w[0] for w in workers[:2]})
     application = application_services.record_application(
         household=farm,
-        requested_on=datetime.date(2022, 8, 12),
+        requested_on=datetime.date(year, 8, 12),
         income_12_months=4 * 12 * 3_500_000,
         member_count=4,
         by=officer,
     )
     _decide_application(
         application,
-        [(State.REFUSED, datetime.date(2022, 8, 19), {"reason": refused.format(amount="3.500.000")})],
+        [(State.REFUSED, datetime.date(year, 8, 19), {"reason": refused.format(amount="3.500.000")})],
         officer,
     )
 
@@ -461,42 +470,44 @@ def seed_move(households: list[Household], officer) -> None:
         )
 
 
-def seed_refusal_and_complaint(commune: Commune, households: list[Household], officer) -> None:
-    """The papers' examples: a form 01 request of September 2022 refused at its Phiếu A screening, with
-    its reason, and a complaint about the results posted in November 2022, re-checked. The round is
-    decided by now, so the complaint is stored as its re-check closed it."""
+def seed_refusal_and_complaint(
+    commune: Commune, households: list[Household], officer, *, year: int = 2022
+) -> None:
+    """The papers' examples: a form 01 request of September of `year` refused at its Phiếu A screening,
+    with its reason, and a complaint about the results the periodic review of `year` posted in November,
+    re-checked. The round is decided by now, so the complaint is stored as its re-check closed it."""
     if ReviewRequest.objects.filter(commune=commune, outcome=ReviewRequest.Outcome.REFUSED).exists():
         return
     household = next(
-        h for h in households if categories_of(f"{commune.code}-{h.code}")[2023] == poverty.NOT_POOR
+        h for h in households if categories_of(f"{commune.code}-{h.code}")[year + 1] == poverty.NOT_POOR
     )
     received = request_services.record_request(
         commune=commune,
         household=household,
         form=ReviewRequest.Form.REVIEW,
-        received_on=datetime.date(2022, 9, 8),
+        received_on=datetime.date(year, 9, 8),
         by=officer,
     )
     request_services.record_screening(
         request=received,
-        on=datetime.date(2022, 9, 12),
+        on=datetime.date(year, 9, 12),
         survey_follows=False,
         notes="Qua rà soát Phiếu A, hộ có ô tô và nhà ở kiên cố, có từ hai tiêu chí trở lên thuộc "
         "trường hợp không tiếp tục rà soát theo Phụ lục III Thông tư 07/2021/TT-BLĐTBXH.",
         by=officer,
     )
-    review_round = ReviewRound.objects.get(commune=commune, year=2022, kind=ReviewRound.Kind.PERIODIC)
+    review_round = ReviewRound.objects.get(commune=commune, year=year, kind=ReviewRound.Kind.PERIODIC)
     review = review_round.reviews.filter(category=poverty.NEAR_POOR).order_by("household__code").first()
     if review:
         complaint = Complaint(
             round=review_round,
             household=review.household,
-            received_on=datetime.date(2022, 11, 17),
+            received_on=datetime.date(year, 11, 17),
             content="Hộ đề nghị xem xét lại thu nhập: vụ mì năm nay mất mùa, "
             "con trai đi làm xa không gửi tiền về.",
-            outcome="Tổ phúc tra đến hộ ngày 21/11/2022, thu nhập thực tế đúng như phiếu B1 đã rà soát; "
+            outcome=f"Tổ phúc tra đến hộ ngày 21/11/{year}, thu nhập thực tế đúng như phiếu B1 đã rà soát; "
             "giữ nguyên kết quả hộ cận nghèo, chủ hộ thống nhất.",
-            resolved_on=datetime.date(2022, 11, 21),
+            resolved_on=datetime.date(year, 11, 21),
         )
         complaint.full_clean()
         complaint.save()
@@ -516,6 +527,8 @@ def seed_merged_commune() -> None:
         decision_number=MERGED_DECISION_NUMBER,
         signer=MERGED_SIGNER,
     )
+    seed_application_papers(commune, households, officer, year=2025, list_year=2025, number="05/QĐ-UBND")
+    seed_refusal_and_complaint(commune, households, officer, year=2025)
 
 
 def seed() -> None:
